@@ -1,0 +1,56 @@
+import { Composer, type MiddlewareFn } from 'grammy';
+import { addJoinRequest } from '../../db/join-requests.js';
+import { CHECK_SUBSCRIPTION } from '../callback-data.js';
+import type { Context } from '../context.js';
+import { subscribeKeyboard } from '../keyboards/subscribe.js';
+import { isAdmin } from '../middlewares/admin.js';
+import type { Subscriptions } from '../subscriptions.js';
+import { openStart } from './start.js';
+
+const START_PAYLOAD = /^\/start(?:@\w+)?\s+(\S+)/;
+
+/**
+ * Users must join FORCE_SUB_CHANNELS before using the bot. Join requests are remembered
+ * (they count as joined), "check again" re-asks Telegram, and everything else a
+ * non-member sends in private gets the join prompt instead of an answer.
+ */
+export function forceSubscribeFeature(subscriptions: Subscriptions): Composer<Context> {
+  const feature = new Composer<Context>();
+
+  feature.on('chat_join_request', async (ctx) => {
+    const { chat, from } = ctx.chatJoinRequest;
+    await addJoinRequest(ctx.db, chat.id, from.id);
+    subscriptions.forget(chat.id, from.id);
+  });
+
+  feature.chatType('private').callbackQuery(CHECK_SUBSCRIPTION, async (ctx) => {
+    if ((await subscriptions.missing(ctx.from.id, true)).length > 0) {
+      return ctx.answerCallbackQuery({ text: ctx.t('subscribe-still-missing'), show_alert: true });
+    }
+    await ctx.answerCallbackQuery({ text: ctx.t('subscribe-thanks') });
+    await ctx.deleteMessage();
+    const payload = ctx.session.pendingStart;
+    delete ctx.session.pendingStart;
+    await openStart(ctx, payload ?? '');
+  });
+
+  feature.use(gate(subscriptions));
+  return feature;
+}
+
+function gate(subscriptions: Subscriptions): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    if (!subscriptions.enabled || ctx.chat?.type !== 'private' || !ctx.from || isAdmin(ctx)) {
+      return next();
+    }
+    const missing = await subscriptions.missing(ctx.from.id);
+    if (missing.length === 0) return next();
+
+    const payload = ctx.message?.text?.match(START_PAYLOAD)?.[1];
+    if (payload) ctx.session.pendingStart = payload;
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t('subscribe-required'), {
+      reply_markup: subscribeKeyboard(ctx, missing),
+    });
+  };
+}

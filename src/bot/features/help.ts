@@ -1,0 +1,11 @@
+import { Composer } from 'grammy';
+import type { Context } from '../context.js';
+import { isAdmin } from '../middlewares/admin.js';
+
+export const helpFeature = new Composer<Context>();
+
+helpFeature
+  .chatType('private')
+  .command('help', (ctx) =>
+    ctx.reply(isAdmin(ctx) ? ctx.t('help-admin', { id: ctx.from.id }) : ctx.t('help-user')),
+  );

@@ -1,0 +1,32 @@
+import type { I18n } from '@grammyjs/i18n';
+import { Composer } from 'grammy';
+import { setLanguage } from '../../db/users.js';
+import { LANGUAGE_PREFIX } from '../callback-data.js';
+import type { Context } from '../context.js';
+import { isLanguage } from '../i18n.js';
+import { languageKeyboard } from '../keyboards/language.js';
+
+/** /lang and its buttons: the choice is stored on the user and wins over Telegram's. */
+export function languageFeature(i18n: I18n<Context>): Composer<Context> {
+  const feature = new Composer<Context>();
+  const privateChat = feature.chatType('private');
+
+  privateChat.command('lang', async (ctx) =>
+    ctx.reply(ctx.t('lang-choose'), {
+      reply_markup: languageKeyboard(i18n, await ctx.i18n.getLocale()),
+    }),
+  );
+
+  privateChat.callbackQuery(new RegExp(`^${LANGUAGE_PREFIX}(.+)$`), async (ctx) => {
+    const code = ctx.match[1];
+    if (!isLanguage(code)) return ctx.answerCallbackQuery();
+    await setLanguage(ctx.db, ctx.from.id, code);
+    ctx.i18n.useLocale(code);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t('lang-changed'), {
+      reply_markup: languageKeyboard(i18n, code),
+    });
+  });
+
+  return feature;
+}

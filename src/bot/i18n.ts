@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { I18n } from '@grammyjs/i18n';
+import type { Context } from './context.js';
+
+export const languages = ['uz', 'ru', 'en'] as const;
+export type Language = (typeof languages)[number];
+
+export function isLanguage(code: string | undefined): code is Language {
+  return (languages as readonly (string | undefined)[]).includes(code);
+}
+
+/**
+ * Fluent translations from src/locales. The locale is the user's own choice, else
+ * Telegram's language_code when we speak it, else the configured default.
+ */
+export function createI18n(defaultLanguage: Language): I18n<Context> {
+  return new I18n<Context>({
+    defaultLocale: defaultLanguage,
+    directory: fileURLToPath(new URL('../locales', import.meta.url)),
+    fluentBundleOptions: { useIsolating: false },
+    localeNegotiator: (ctx) => {
+      const chosen = ctx.user?.language ?? undefined;
+      if (isLanguage(chosen)) return chosen;
+      const code = ctx.from?.language_code?.slice(0, 2);
+      return isLanguage(code) ? code : defaultLanguage;
+    },
+  });
+}

@@ -1,0 +1,83 @@
+import type { I18n } from '@grammyjs/i18n';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, session } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import { configureApi } from './api.js';
+import type { Context, SessionData } from './context.js';
+import { forceSubscribeFeature } from './features/force-subscribe.js';
+import { helpFeature } from './features/help.js';
+import { languageFeature } from './features/language.js';
+import { memberStatusFeature } from './features/member-status.js';
+import { startFeature } from './features/start.js';
+import { unhandledFeature } from './features/unhandled.js';
+import { errorHandler } from './handlers/error.js';
+import { createI18n } from './i18n.js';
+import { attachContext } from './middlewares/context.js';
+import { type FloodOptions, floodLimit } from './middlewares/flood.js';
+import { InFlight } from './middlewares/in-flight.js';
+import { userMiddleware } from './middlewares/user.js';
+import { AtomicFileAdapter } from './session-storage.js';
+import { Subscriptions } from './subscriptions.js';
+
+export interface BotDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  /** Removes secrets from text that leaves the process (health rows). */
+  scrub: (text: string) => string;
+  sessionsDir: string;
+  /** Skips getMe at start-up (tests). */
+  botInfo?: UserFromGetMe;
+  flood?: FloodOptions;
+}
+
+export interface PrimeLingoBot {
+  bot: Bot<Context>;
+  inFlight: InFlight;
+  i18n: I18n<Context>;
+}
+
+/** Every Bot API call gives up after this long; long polling asks for 30 s. */
+const API_TIMEOUT_SECONDS = 60;
+
+/** Builds the bot with its plugins, middlewares and features; it does not start polling. */
+export function createBot(deps: BotDeps): PrimeLingoBot {
+  const { config, logger } = deps;
+  const bot = new Bot<Context>(config.botToken, {
+    botInfo: deps.botInfo,
+    client: { apiRoot: config.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS },
+  });
+  configureApi(bot.api, logger, { attempts: 3, networkDelayMs: 1000 });
+
+  const i18n = createI18n(config.defaultLanguage);
+  const inFlight = new InFlight();
+  const subscriptions = new Subscriptions(bot.api, deps.db, config.forceSubChannels, logger);
+
+  bot.use(inFlight.middleware);
+  bot.use(attachContext(deps));
+  const protectedBot = bot.errorBoundary(errorHandler(i18n, deps.scrub));
+  protectedBot.use(userMiddleware);
+  protectedBot.use(i18n);
+  protectedBot.use(floodLimit(deps.flood ?? { limit: 8, windowMs: 5000 }));
+  protectedBot.use(sequentialize((ctx) => (ctx.chat ?? ctx.from)?.id.toString()));
+  protectedBot.use(
+    session({
+      initial: (): SessionData => ({}),
+      storage: new AtomicFileAdapter<SessionData>(deps.sessionsDir, logger),
+    }),
+  );
+  protectedBot.use(memberStatusFeature);
+  protectedBot.use(forceSubscribeFeature(subscriptions));
+  protectedBot.use(startFeature);
+  protectedBot.use(helpFeature);
+  protectedBot.use(languageFeature(i18n));
+  protectedBot.use(unhandledFeature);
+
+  bot.catch(({ ctx, error }) => {
+    ctx.logger.error({ err: error }, 'error outside the error boundary');
+  });
+  return { bot, inFlight, i18n };
+}

@@ -1,0 +1,19 @@
+import type { MiddlewareFn } from 'grammy';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/database.js';
+import type { Logger } from '../../logger.js';
+import type { Context } from '../context.js';
+
+/** Puts the shared dependencies and a per-update child logger on the context. */
+export function attachContext(deps: {
+  config: Config;
+  db: Db;
+  logger: Logger;
+}): MiddlewareFn<Context> {
+  return (ctx, next) => {
+    ctx.config = deps.config;
+    ctx.db = deps.db;
+    ctx.logger = deps.logger.child({ update_id: ctx.update.update_id });
+    return next();
+  };
+}

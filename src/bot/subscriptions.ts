@@ -1,0 +1,103 @@
+import type { Api } from 'grammy';
+import type { Db } from '../db/database.js';
+import { hasJoinRequest } from '../db/join-requests.js';
+import type { Logger } from '../logger.js';
+
+/** A channel users must join, as resolved from FORCE_SUB_CHANNELS. */
+export interface Channel {
+  id: number;
+  title: string;
+  /** Where the join button points; absent if the channel has neither username nor invite link. */
+  url: string | undefined;
+}
+
+const JOINED_TTL_MS = 5 * 60_000;
+const NOT_JOINED_TTL_MS = 30_000;
+const JOINED = new Set(['creator', 'administrator', 'member']);
+
+/**
+ * Answers whether a user has joined the required channels, through getChatMember with a
+ * short cache. A pending join request counts as joined. A channel the bot cannot check
+ * (not an admin there, deleted) does not lock users out: it is logged and let through.
+ */
+export class Subscriptions {
+  private readonly channels = new Map<number | string, Promise<Channel>>();
+  private readonly cache = new Map<string, { joined: boolean; until: number }>();
+
+  constructor(
+    private readonly api: Api,
+    private readonly db: Db,
+    private readonly refs: readonly (number | string)[],
+    private readonly logger: Logger,
+  ) {}
+
+  get enabled(): boolean {
+    return this.refs.length > 0;
+  }
+
+  /** The channels the user still has to join; `fresh` skips the cache ("check again"). */
+  async missing(userId: number, fresh = false): Promise<Channel[]> {
+    const missing: Channel[] = [];
+    for (const ref of this.refs) {
+      const channel = await this.resolve(ref);
+      if (channel && !(await this.joined(channel, userId, fresh))) missing.push(channel);
+    }
+    return missing;
+  }
+
+  /** Drops what is cached about the user and a channel (a join request just arrived). */
+  forget(chatId: number, userId: number): void {
+    this.cache.delete(`${chatId}:${userId}`);
+  }
+
+  private async joined(channel: Channel, userId: number, fresh: boolean): Promise<boolean> {
+    const key = `${channel.id}:${userId}`;
+    const cached = this.cache.get(key);
+    if (!fresh && cached && cached.until > Date.now()) return cached.joined;
+    const joined = await this.check(channel, userId);
+    this.remember(key, joined);
+    return joined;
+  }
+
+  private async check(channel: Channel, userId: number): Promise<boolean> {
+    try {
+      const member = await this.api.getChatMember(channel.id, userId);
+      if (JOINED.has(member.status) || (member.status === 'restricted' && member.is_member)) {
+        return true;
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, channel: channel.id }, 'cannot check channel membership');
+      return true;
+    }
+    return hasJoinRequest(this.db, channel.id, userId);
+  }
+
+  private remember(key: string, joined: boolean): void {
+    const now = Date.now();
+    if (this.cache.size >= 50_000) {
+      for (const [k, entry] of this.cache) if (entry.until <= now) this.cache.delete(k);
+    }
+    this.cache.set(key, { joined, until: now + (joined ? JOINED_TTL_MS : NOT_JOINED_TTL_MS) });
+  }
+
+  /** getChat once per channel; a failure is logged and retried on the next update. */
+  private async resolve(ref: number | string): Promise<Channel | undefined> {
+    let channel = this.channels.get(ref);
+    if (!channel) {
+      channel = this.api.getChat(ref).then((chat) => ({
+        id: chat.id,
+        title: 'title' in chat && chat.title ? chat.title : String(ref),
+        url:
+          'username' in chat && chat.username ? `https://t.me/${chat.username}` : chat.invite_link,
+      }));
+      this.channels.set(ref, channel);
+    }
+    try {
+      return await channel;
+    } catch (error) {
+      this.channels.delete(ref);
+      this.logger.warn({ err: error, channel: ref }, 'cannot resolve a force-subscribe channel');
+      return undefined;
+    }
+  }
+}

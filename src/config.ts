@@ -1,0 +1,177 @@
+import { z } from 'zod';
+
+const csv = (item: z.ZodType<string | number>) =>
+  z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const parts = value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
+      const parsed = parts.map((part) => item.safeParse(part));
+      const bad = parsed.findIndex((result) => !result.success);
+      if (bad >= 0) {
+        const reason = parsed[bad]?.error?.issues[0]?.message ?? 'is not valid';
+        ctx.addIssue({ code: 'custom', message: `entry "${parts[bad]}" ${reason}` });
+        return z.NEVER;
+      }
+      return parsed.map((result) => result.data as string | number);
+    });
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .default('false')
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const userId = z
+  .string()
+  .regex(/^\d{1,15}$/, 'must be a numeric Telegram user id')
+  .transform(Number);
+const chatRef = z
+  .string()
+  .regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/, 'must be a chat id or an @username')
+  .transform((value) => (value.startsWith('@') ? value : Number(value)));
+
+const schema = z
+  .object({
+    BOT_TOKEN: z
+      .string({ message: 'is required' })
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF (the token from @BotFather)'),
+    TELEGRAM_API_ROOT: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .default('https://api.telegram.org')
+      .refine((value) => !value.endsWith('/'), 'must not end with a slash'),
+    LOCAL_BOT_API: boolean,
+    ADMIN_IDS: csv(userId),
+    DATA_DIR: z.string().min(1).default('./data'),
+    FORCE_SUB_CHANNELS: csv(chatRef),
+    STORAGE_CHAT_ID: z
+      .string()
+      .regex(/^-?\d{1,20}$/, 'must be a numeric chat id')
+      .transform(Number)
+      .optional(),
+    TITLE_SUFFIX: z.string().default(' - PrimeLingoBot'),
+    DEFAULT_LANGUAGE: z.enum(['uz', 'ru', 'en'], { message: 'must be uz, ru or en' }).default('uz'),
+    BOT_MODE: z
+      .enum(['polling', 'webhook'], { message: 'must be polling or webhook' })
+      .default('polling'),
+    WEBHOOK_URL: z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional(),
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
+      .optional(),
+    API_HOST: z.string().min(1).default('127.0.0.1'),
+    API_PORT: z.coerce
+      .number({ message: 'must be a port number' })
+      .int()
+      .min(0)
+      .max(65535, 'must be a port number')
+      .default(3000),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ADMIN_USERNAME: z.string().min(1).optional(),
+    ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    BROADCAST_RATE: z.coerce
+      .number({ message: 'must be a number' })
+      .positive('must be positive')
+      .max(30, 'must be at most 30 (Telegram allows about 30 messages per second)')
+      .default(25),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    LOG_FILE: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.BOT_MODE === 'webhook') {
+      for (const key of ['WEBHOOK_URL', 'WEBHOOK_SECRET'] as const) {
+        if (!env[key])
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is required when BOT_MODE=webhook',
+          });
+      }
+    }
+    if (env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_PASSWORD'],
+        message: 'is required with ADMIN_USERNAME',
+      });
+    }
+  });
+
+type Env = z.infer<typeof schema>;
+
+/** The validated settings, read once at start-up. */
+export interface Config {
+  botToken: string;
+  apiRoot: string;
+  localBotApi: boolean;
+  adminIds: number[];
+  dataDir: string;
+  forceSubChannels: (number | string)[];
+  storageChatId: number | undefined;
+  titleSuffix: string;
+  defaultLanguage: 'uz' | 'ru' | 'en';
+  bot: { mode: 'polling' } | { mode: 'webhook'; url: string; secret: string };
+  api: {
+    host: string;
+    port: number;
+    jwtSecret: string | undefined;
+    adminUsername: string | undefined;
+    adminPassword: string | undefined;
+  };
+  broadcastRate: number;
+  logLevel: Env['LOG_LEVEL'];
+  logFile: string | undefined;
+}
+
+/** A setting that is missing or invalid; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates the environment into a {@link Config}. Empty strings count as unset, so a
+ * `.env` copied from `.env.example` with blanks falls back to the defaults.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = issue?.path.join('.') || 'environment';
+    const problem =
+      issue?.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue?.message;
+    throw new ConfigError(`${name} ${problem}`);
+  }
+  const e = result.data;
+  return {
+    botToken: e.BOT_TOKEN,
+    apiRoot: e.TELEGRAM_API_ROOT,
+    localBotApi: e.LOCAL_BOT_API,
+    adminIds: e.ADMIN_IDS as number[],
+    dataDir: e.DATA_DIR,
+    forceSubChannels: e.FORCE_SUB_CHANNELS,
+    storageChatId: e.STORAGE_CHAT_ID,
+    titleSuffix: e.TITLE_SUFFIX,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
+    bot:
+      e.BOT_MODE === 'webhook'
+        ? { mode: 'webhook', url: e.WEBHOOK_URL ?? '', secret: e.WEBHOOK_SECRET ?? '' }
+        : { mode: 'polling' },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      jwtSecret: e.JWT_SECRET,
+      adminUsername: e.ADMIN_USERNAME,
+      adminPassword: e.ADMIN_PASSWORD,
+    },
+    broadcastRate: e.BROADCAST_RATE,
+    logLevel: e.LOG_LEVEL,
+    logFile: e.LOG_FILE,
+  };
+}

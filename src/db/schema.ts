@@ -1,0 +1,86 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Unix milliseconds, filled in by the database when omitted. */
+type CreatedAt = ColumnType<number, number | undefined, number>;
+
+export interface UsersTable {
+  /** The Telegram user id. */
+  id: number;
+  username: string | null;
+  first_name: string;
+  last_name: string | null;
+  /** Telegram's language_code for the user, as last seen. */
+  language_code: string | null;
+  /** The language the user chose with /lang. */
+  language: string | null;
+  /** Set when an admin banned the user: the bot then ignores them. */
+  banned_at: number | null;
+  /** Set while the user has blocked the bot. */
+  blocked_at: number | null;
+  created_at: CreatedAt;
+  last_seen_at: CreatedAt;
+}
+
+export interface FilesTable {
+  id: Generated<number>;
+  file_id: string;
+  /** The renamed copy with the default thumbnail, once processing made it. */
+  processed_file_id: string | null;
+  file_unique_id: string;
+  file_name: string | null;
+  mime_type: string | null;
+  title: string;
+  type: 'document' | 'audio' | 'video';
+  size: number;
+  thumbnail_file_id: string | null;
+  /** Comma-separated, lower-case. */
+  tags: string;
+  added_by: number | null;
+  downloads_count: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface DownloadsTable {
+  id: Generated<number>;
+  user_id: number;
+  file_id: number;
+  created_at: CreatedAt;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: CreatedAt;
+}
+
+export interface HealthChecksTable {
+  id: Generated<number>;
+  created_at: CreatedAt;
+  level: 'info' | 'warn' | 'error';
+  source: string;
+  message: string;
+  /** JSON. */
+  context: string | null;
+}
+
+export interface JoinRequestsTable {
+  chat_id: number;
+  user_id: number;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  users: UsersTable;
+  files: FilesTable;
+  downloads: DownloadsTable;
+  settings: SettingsTable;
+  health_checks: HealthChecksTable;
+  join_requests: JoinRequestsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type HealthCheck = Selectable<HealthChecksTable>;
+export type NewHealthCheck = Insertable<HealthChecksTable>;

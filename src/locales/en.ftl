@@ -1,0 +1,33 @@
+language-name = English
+
+start-welcome =
+    Hello, { $name }! 👋
+    I am PrimeLingo: a library of lessons, audio and video.
+    Send me a word to search the library, or see /help.
+
+help-user =
+    How to use PrimeLingo:
+    • send any word to search the library;
+    • /lang: choose the language;
+    • /help: this message.
+help-admin =
+    { help-user }
+
+    You are an admin of this bot (id { $id }).
+
+lang-choose = Choose your language:
+lang-changed = Language set: English.
+
+subscribe-required = To use the bot, please join the channels below first, then press «Check again».
+subscribe-join = ➕ Join { $title }
+subscribe-check = ✅ Check again
+subscribe-thanks = Thank you! You can use the bot now.
+subscribe-still-missing = You have not joined every channel yet.
+
+flood-warning = You are sending messages too fast. Please wait a few seconds.
+error-generic = Sorry, something went wrong on our side. Please try again in a moment.
+unknown-command = I don't know this command. See /help.
+
+command-start = Start the bot
+command-help = How to use the bot
+command-lang = Choose the language

@@ -1,0 +1,33 @@
+language-name = O'zbekcha
+
+start-welcome =
+    Assalomu alaykum, { $name }! 👋
+    Men PrimeLingo: darslar, audio va videolar kutubxonasiman.
+    Kutubxonadan qidirish uchun biror so'z yuboring yoki /help ni ko'ring.
+
+help-user =
+    PrimeLingo'dan foydalanish:
+    • kutubxonadan qidirish uchun istalgan so'zni yuboring;
+    • /lang: tilni tanlash;
+    • /help: shu xabar.
+help-admin =
+    { help-user }
+
+    Siz ushbu botning adminisiz (id { $id }).
+
+lang-choose = Tilni tanlang:
+lang-changed = Til tanlandi: o'zbekcha.
+
+subscribe-required = Botdan foydalanish uchun avval quyidagi kanallarga a'zo bo'ling, so'ng «Qayta tekshirish» tugmasini bosing.
+subscribe-join = ➕ A'zo bo'lish: { $title }
+subscribe-check = ✅ Qayta tekshirish
+subscribe-thanks = Rahmat! Endi botdan foydalanishingiz mumkin.
+subscribe-still-missing = Siz hali barcha kanallarga a'zo bo'lmadingiz.
+
+flood-warning = Siz juda tez xabar yuboryapsiz. Iltimos, bir necha soniya kuting.
+error-generic = Kechirasiz, bizda nimadir xato ketdi. Birozdan so'ng qayta urinib ko'ring.
+unknown-command = Bunday buyruqni bilmayman. /help ni ko'ring.
+
+command-start = Botni ishga tushirish
+command-help = Botdan foydalanish
+command-lang = Tilni tanlash

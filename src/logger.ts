@@ -1,0 +1,48 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level: string;
+  /** Also write to this file, rotated daily or at 10 MB, keeping a week. */
+  file?: string | undefined;
+  /** Strings that must never reach a log line (the bot token, passwords). */
+  secrets: string[];
+}
+
+/**
+ * The one root logger. Secrets are scrubbed from every serialised line, whatever field or
+ * nested error message carries them (node-fetch errors, for one, include the request URL
+ * and so the bot token).
+ */
+export function createLogger({ level, file, secrets }: LoggerOptions): Logger {
+  const scrub = createScrubber(secrets);
+  const options = { level, hooks: { streamWrite: scrub } };
+  if (!file) return pino(options);
+  return pino(
+    options,
+    pino.transport({
+      targets: [
+        { target: 'pino/file', level, options: { destination: 1 } },
+        {
+          target: 'pino-roll',
+          level,
+          options: { file, frequency: 'daily', size: '10m', mkdir: true, limit: { count: 7 } },
+        },
+      ],
+    }),
+  );
+}
+
+/** Returns a function that replaces every secret (plain or URL-encoded) with `[redacted]`. */
+export function createScrubber(secrets: string[]): (text: string) => string {
+  const forms = secrets
+    .filter((secret) => secret.length >= 4)
+    .flatMap((secret) => [secret, encodeURIComponent(secret)]);
+  if (forms.length === 0) return (text) => text;
+  const pattern = new RegExp(
+    [...new Set(forms)].map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+    'g',
+  );
+  return (text) => text.replace(pattern, '[redacted]');
+}

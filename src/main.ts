@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '@grammyjs/runner';
+import { setCommands } from './bot/commands.js';
+import { createBot } from './bot/index.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { createLogger, createScrubber } from './logger.js';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const secrets = [config.botToken, config.api.adminPassword, config.api.jwtSecret];
+  if (config.bot.mode === 'webhook') secrets.push(config.bot.secret);
+  const known = secrets.filter((secret): secret is string => Boolean(secret));
+  const logger = createLogger({ level: config.logLevel, file: config.logFile, secrets: known });
+  process.on('unhandledRejection', (reason) =>
+    logger.error({ err: reason }, 'unhandled rejection'),
+  );
+
+  const db = await openDatabase(join(config.dataDir, 'primelingo.sqlite'));
+  const { bot, inFlight, i18n } = createBot({
+    config,
+    db,
+    logger,
+    scrub: createScrubber(known),
+    sessionsDir: join(config.dataDir, 'sessions'),
+  });
+  await bot.init();
+  await setCommands(bot.api, i18n, config.defaultLanguage).catch((error: unknown) =>
+    logger.warn({ err: error }, 'could not publish the command menu'),
+  );
+
+  const runner = run(bot, {
+    runner: {
+      fetch: {
+        allowed_updates: [
+          'message',
+          'callback_query',
+          'inline_query',
+          'my_chat_member',
+          'chat_join_request',
+        ],
+      },
+      // Its own console logging would print node-fetch errors, which carry the token.
+      silent: true,
+    },
+    sink: { concurrency: 100 },
+  });
+  logger.info({ username: bot.botInfo.username, api_root: config.apiRoot }, 'bot started');
+
+  let stopping = false;
+  const shutdown = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown took too long: forcing exit');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    if (runner.isRunning()) await runner.stop();
+    await inFlight.drain();
+    // The runner confirms an offset only with its next getUpdates: confirm the last batch
+    // now, or Telegram would deliver it again after the restart.
+    if (inFlight.lastUpdateId !== undefined) {
+      await bot.api
+        .getUpdates({ offset: inFlight.lastUpdateId + 1, limit: 1, timeout: 0 })
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not confirm the last updates'),
+        );
+    }
+    await db.destroy();
+    logger.info('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT', 0));
+  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  runner.task()?.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'polling failed for good');
+    void shutdown('polling failed', 1);
+  });
+}
+
+function readConfig(): Config {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  // Start-up failed before the logger existed or outside it; keep the token out of the line.
+  const text = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Start-up failed: ${createScrubber([process.env.BOT_TOKEN ?? ''])(text)}\n`);
+  process.exit(1);
+});
