@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const base = { BOT_TOKEN: '123456:ABC-def_GHI' };
+
+function failure(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.message;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults with only BOT_TOKEN set', () => {
+    const config = loadConfig(base);
+    assert.equal(config.apiRoot, 'https://api.telegram.org');
+    assert.equal(config.localBotApi, false);
+    assert.deepEqual(config.adminIds, []);
+    assert.equal(config.dataDir, './data');
+    assert.deepEqual(config.forceSubChannels, []);
+    assert.equal(config.storageChatId, undefined);
+    assert.equal(config.titleSuffix, ' - PrimeLingoBot');
+    assert.equal(config.defaultLanguage, 'uz');
+    assert.deepEqual(config.bot, { mode: 'polling' });
+    assert.equal(config.api.host, '127.0.0.1');
+    assert.equal(config.api.port, 3000);
+    assert.equal(config.broadcastRate, 25);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.logFile, undefined);
+  });
+
+  it('parses lists, numbers and booleans', () => {
+    const config = loadConfig({
+      ...base,
+      ADMIN_IDS: ' 11, 22 ,',
+      FORCE_SUB_CHANNELS: '@prime_channel,-1001234567890',
+      LOCAL_BOT_API: 'true',
+      STORAGE_CHAT_ID: '-1009876',
+      API_PORT: '8080',
+      BROADCAST_RATE: '20',
+      BOT_MODE: 'webhook',
+      WEBHOOK_URL: 'https://bot.example.org/hook',
+      WEBHOOK_SECRET: 'abc_DEF-123',
+    });
+    assert.deepEqual(config.adminIds, [11, 22]);
+    assert.deepEqual(config.forceSubChannels, ['@prime_channel', -1001234567890]);
+    assert.equal(config.localBotApi, true);
+    assert.equal(config.storageChatId, -1009876);
+    assert.equal(config.api.port, 8080);
+    assert.equal(config.broadcastRate, 20);
+    assert.deepEqual(config.bot, {
+      mode: 'webhook',
+      url: 'https://bot.example.org/hook',
+      secret: 'abc_DEF-123',
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    assert.equal(loadConfig({ ...base, API_PORT: '', LOG_FILE: '' }).api.port, 3000);
+  });
+
+  it('names the variable and the problem', () => {
+    assert.equal(failure({}), 'BOT_TOKEN is required');
+    assert.match(failure({ BOT_TOKEN: 'nonsense' }), /^BOT_TOKEN must look like/);
+    assert.equal(
+      failure({ ...base, ADMIN_IDS: '12,abc' }),
+      'ADMIN_IDS entry "abc" must be a numeric Telegram user id',
+    );
+    assert.match(
+      failure({ ...base, FORCE_SUB_CHANNELS: 'my channel' }),
+      /^FORCE_SUB_CHANNELS entry/,
+    );
+    assert.equal(
+      failure({ ...base, DEFAULT_LANGUAGE: 'de' }),
+      'DEFAULT_LANGUAGE must be uz, ru or en',
+    );
+    assert.equal(failure({ ...base, API_PORT: '70000' }), 'API_PORT must be a port number');
+    assert.equal(
+      failure({ ...base, LOCAL_BOT_API: 'maybe' }),
+      'LOCAL_BOT_API must be true or false',
+    );
+    assert.match(failure({ ...base, BROADCAST_RATE: '100' }), /^BROADCAST_RATE must be at most 30/);
+    assert.equal(
+      failure({ ...base, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' }),
+      'TELEGRAM_API_ROOT must not end with a slash',
+    );
+    assert.equal(
+      failure({ ...base, BOT_MODE: 'webhook' }),
+      'WEBHOOK_URL is required when BOT_MODE=webhook',
+    );
+    assert.equal(
+      failure({ ...base, JWT_SECRET: 'short' }),
+      'JWT_SECRET must be at least 32 characters',
+    );
+  });
+
+  it('never echoes a secret in its message', () => {
+    const message = failure({ BOT_TOKEN: 'secret token value' });
+    assert.ok(!message.includes('secret token value'));
+  });
+});
