@@ -11,9 +11,16 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const secrets = [config.botToken, config.api.adminPassword, config.api.jwtSecret];
-  if (config.bot.mode === 'webhook') secrets.push(config.bot.secret);
-  const known = secrets.filter((secret): secret is string => Boolean(secret));
+  if (config.bot.mode === 'webhook') {
+    // Webhooks are served by the admin HTTP API, which arrives in a later release.
+    process.stderr.write(
+      'Configuration error: BOT_MODE=webhook is not supported yet; use polling\n',
+    );
+    process.exit(1);
+  }
+  const known = [config.botToken, config.api.adminPassword, config.api.jwtSecret].filter(
+    (secret): secret is string => Boolean(secret),
+  );
   const logger = createLogger({ level: config.logLevel, file: config.logFile, secrets: known });
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),

@@ -7,5 +7,5 @@ export const helpFeature = new Composer<Context>();
 helpFeature
   .chatType('private')
   .command('help', (ctx) =>
-    ctx.reply(isAdmin(ctx) ? ctx.t('help-admin', { id: ctx.from.id }) : ctx.t('help-user')),
+    ctx.reply(isAdmin(ctx) ? ctx.t('help-admin', { id: String(ctx.from.id) }) : ctx.t('help-user')),
   );
