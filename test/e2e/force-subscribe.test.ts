@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { eventually, startWorld, type World } from './harness.js';
+
+type Keyboard = { inline_keyboard: { text: string; url?: string; callback_data?: string }[][] };
+
+describe('force-subscribe', () => {
+  let world: World;
+  const NEWS = -1001000000001;
+  const CLUB = -1001000000002;
+
+  before(async () => {
+    world = await startWorld({
+      env: { FORCE_SUB_CHANNELS: `@primelingo_news,${CLUB}`, ADMIN_IDS: '777' },
+      emulator: {},
+    });
+  });
+  after(() => world.close());
+
+  // Channels are created after the bot started: it resolves them on first use.
+  before(() => {
+    world.emu.channel({ id: NEWS, username: 'primelingo_news', title: 'PrimeLingo News' });
+    world.emu.channel({ id: CLUB, title: 'Speaking Club', inviteLink: 'https://t.me/+club' });
+  });
+
+  async function send(user: { id: number }, command: string) {
+    const { emu } = world;
+    const mark = emu.mark();
+    emu.sendCommand(user as never, command);
+    return emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, { after: mark });
+  }
+
+  it('stops a non-member with one prompt: a join button per channel and "check again"', async () => {
+    const user = world.emu.user({ first_name: 'Bek', language_code: 'en' });
+    const prompt = await send(user, '/start');
+    assert.match(String(prompt.params.text), /^To use the bot, please join the channels below/);
+    const rows = (prompt.params.reply_markup as Keyboard).inline_keyboard;
+    assert.deepEqual(rows, [
+      [{ text: '➕ Join PrimeLingo News', url: 'https://t.me/primelingo_news' }],
+      [{ text: '➕ Join Speaking Club', url: 'https://t.me/+club' }],
+      [{ text: '✅ Check again', callback_data: 'sub:check' }],
+    ]);
+  });
+
+  it('lets a member of every channel through', async () => {
+    const { emu } = world;
+    const user = emu.user({ first_name: 'Aziz', language_code: 'en' });
+    emu.setMember(NEWS, user.id, 'member');
+    emu.setMember(CLUB, user.id, 'administrator');
+    assert.match(String((await send(user, '/start')).params.text), /^Hello, Aziz!/);
+  });
+
+  it('counts a pending join request as joined', async () => {
+    const { emu } = world;
+    const user = emu.user({ first_name: 'Malika', language_code: 'en' });
+    emu.setMember(NEWS, user.id, 'member');
+    emu.joinRequest(user, CLUB);
+    const db = await world.db();
+    await eventually(
+      () =>
+        db
+          .selectFrom('join_requests')
+          .selectAll()
+          .where('user_id', '=', user.id)
+          .executeTakeFirst(),
+      'the join request to be recorded',
+    );
+    assert.match(String((await send(user, '/start')).params.text), /^Hello, Malika!/);
+  });
+
+  it('"check again" lets the user in after joining and replays the deep link', async () => {
+    const { emu } = world;
+    const user = emu.user({ first_name: 'Sardor', language_code: 'en' });
+    const prompt = await send(user, '/start f_5');
+    const message = emu.messages(user.id).find((m) => m.message_id === prompt.result?.message_id);
+    assert.ok(message);
+
+    let mark = emu.mark();
+    emu.pressButton(user, message, 'sub:check');
+    const refused = await emu.waitForCall('answerCallbackQuery', undefined, { after: mark });
+    assert.equal(refused.params.text, 'You have not joined every channel yet.');
+    assert.equal(refused.params.show_alert, true);
+
+    emu.setMember(NEWS, user.id, 'member');
+    emu.setMember(CLUB, user.id, 'member');
+    mark = emu.mark();
+    emu.pressButton(user, message, 'sub:check');
+    const thanks = await emu.waitForCall('answerCallbackQuery', undefined, { after: mark });
+    assert.equal(thanks.params.text, 'Thank you! You can use the bot now.');
+    await emu.waitForCall('deleteMessage', (c) => c.params.message_id === message.message_id, {
+      after: mark,
+    });
+    const welcome = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
+      after: mark,
+    });
+    assert.match(String(welcome.params.text), /^Hello, Sardor!/);
+  });
+
+  it('does not hold back admins', async () => {
+    const admin = world.emu.user({ id: 777, first_name: 'Admin', language_code: 'en' });
+    assert.match(String((await send(admin, '/start')).params.text), /^Hello, Admin!/);
+  });
+});

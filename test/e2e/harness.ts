@@ -1,0 +1,141 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Db, openDatabase } from '../../src/db/database.js';
+import { Emulator } from '../emulator/index.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = join(ROOT, 'src/main.ts');
+const TSX = import.meta.resolve('tsx');
+
+/** The real bot process (`src/main.ts`), started against an emulator. */
+export class BotProcess {
+  readonly output: string[] = [];
+  private readonly exited: Promise<number | null>;
+
+  /** `group`: the child leads a process group (spawned detached) and signals go to all of it. */
+  constructor(
+    readonly child: ChildProcess,
+    readonly dataDir: string,
+    private readonly group = false,
+  ) {
+    const collect = (chunk: Buffer) =>
+      this.output.push(...String(chunk).split('\n').filter(Boolean));
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  /** Resolves with the first output line matching, or rejects with the output so far. */
+  async waitForOutput(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const line = this.output.find((candidate) => pattern.test(candidate));
+      if (line) return line;
+      if (this.child.exitCode !== null) break;
+      await sleep(25);
+    }
+    throw new Error(`no output line matched ${pattern}; output:\n${this.output.join('\n')}`);
+  }
+
+  /** Sends a signal and resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const running = this.child.exitCode === null && this.child.signalCode === null;
+    if (running && this.group && this.child.pid) process.kill(-this.child.pid, signal);
+    else if (running) this.child.kill(signal);
+    return this.exited;
+  }
+
+  exit(): Promise<number | null> {
+    return this.exited;
+  }
+}
+
+export interface StartOptions {
+  /** Reuse a data directory (a restart); a fresh one by default. */
+  dataDir?: string;
+  env?: Record<string, string>;
+  /** Wait until the bot reports it started (default true). */
+  ready?: boolean;
+}
+
+/** Starts `src/main.ts` with the emulator's token and API root and a data directory. */
+export async function startBot(emu: Emulator, options: StartOptions = {}): Promise<BotProcess> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'primelingo-')));
+  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'debug',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const bot = new BotProcess(child, dataDir);
+  if (options.ready !== false) {
+    await bot.waitForOutput(/"msg":"bot started"/);
+    await eventually(() => emu.pollers > 0, 'the bot to poll');
+  }
+  return bot;
+}
+
+/** An emulator and a running bot, torn down together. */
+export interface World {
+  emu: Emulator;
+  bot: BotProcess;
+  /** Stops the bot (SIGTERM) and starts it again on the same data. */
+  restart(): Promise<void>;
+  /** Opens the bot's database (WAL allows it beside the running bot). */
+  db(): Promise<Db>;
+  close(): Promise<void>;
+}
+
+export async function startWorld(
+  options: { env?: Record<string, string>; emulator?: Parameters<typeof Emulator.start>[0] } = {},
+): Promise<World> {
+  const emu = await Emulator.start(options.emulator ?? {});
+  const databases: Db[] = [];
+  const world: World = {
+    emu,
+    bot: await startBot(emu, { env: options.env ?? {} }),
+    async restart() {
+      const code = await world.bot.stop();
+      if (code !== 0) throw new Error(`bot exited with ${code}:\n${world.bot.output.join('\n')}`);
+      world.bot = await startBot(emu, { dataDir: world.bot.dataDir, env: options.env ?? {} });
+    },
+    async db() {
+      const db = await openDatabase(join(world.bot.dataDir, 'primelingo.sqlite'));
+      databases.push(db);
+      return db;
+    },
+    async close() {
+      await world.bot.stop('SIGKILL');
+      await Promise.all(databases.map((db) => db.destroy()));
+      await emu.stop();
+      await rm(world.bot.dataDir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns a value other than undefined/false. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

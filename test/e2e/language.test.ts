@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startWorld, type World } from './harness.js';
+
+describe('/lang', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorld();
+  });
+  after(() => world.close());
+
+  it('switches the language, and the choice survives a restart', async () => {
+    const { emu } = world;
+    const user = emu.user({ first_name: 'Anna', language_code: 'en' });
+    let mark = emu.mark();
+    emu.sendCommand(user, '/lang');
+    const menu = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
+      after: mark,
+    });
+    assert.equal(menu.params.text, 'Choose your language:');
+    const buttons = (
+      menu.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard.flat();
+    assert.deepEqual(
+      buttons.map((b) => b.text),
+      ["O'zbekcha", 'Русский', '✅ English'],
+    );
+
+    const russian = buttons.find((b) => b.text === 'Русский');
+    assert.ok(russian);
+    const sent = emu.messages(user.id).at(-1);
+    assert.ok(sent);
+    mark = emu.mark();
+    emu.pressButton(user, sent, russian.callback_data);
+    const edit = await emu.waitForCall('editMessageText', undefined, { after: mark });
+    assert.equal(edit.params.text, 'Язык выбран: русский.');
+    await emu.waitForCall('answerCallbackQuery', undefined, { after: mark });
+
+    await world.restart();
+    mark = emu.mark();
+    emu.sendCommand(user, '/start');
+    const welcome = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
+      after: mark,
+    });
+    assert.match(String(welcome.params.text), /^Здравствуйте, Anna!/);
+  });
+});

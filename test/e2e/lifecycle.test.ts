@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Emulator } from '../emulator/index.js';
+import { BotProcess, eventually, sleep, startBot } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs `npm start` from a fresh directory the way a newcomer would, with only these variables. */
+function npmStart(cwd: string, env: Record<string, string>): BotProcess {
+  const child = spawn('npm', ['start', '--prefix', ROOT], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return new BotProcess(child, join(ROOT, 'data'), true);
+}
+
+describe('process lifecycle', () => {
+  let emu: Emulator;
+  let cwd: string;
+  before(async () => {
+    emu = await Emulator.start();
+    cwd = await mkdtemp(join(tmpdir(), 'newcomer-'));
+  });
+  after(async () => {
+    await emu.stop();
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('without BOT_TOKEN exits 1 with one clear line', async () => {
+    const bot = npmStart(cwd, {});
+    assert.equal(await bot.exit(), 1);
+    const errors = bot.output.filter((line) => /error/i.test(line) && !line.startsWith('npm'));
+    assert.deepEqual(errors, ['Configuration error: BOT_TOKEN is required']);
+    assert.ok(
+      bot.output.every((line) => !/^\s+at /.test(line)),
+      'no stack trace',
+    );
+  });
+
+  it('starts with only BOT_TOKEN and TELEGRAM_API_ROOT, and answers', async () => {
+    const bot = npmStart(cwd, { BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot });
+    try {
+      await eventually(() => emu.pollers > 0, 'the bot to poll', 20_000);
+      const user = emu.user({ first_name: 'Newcomer', language_code: 'en' });
+      const mark = emu.mark();
+      emu.sendCommand(user, '/start');
+      await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, { after: mark });
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('on SIGTERM lets a slow handler finish, confirms the offset and exits 0', async () => {
+    const bot = await startBot(emu);
+    try {
+      const user = emu.user({ first_name: 'Patient', language_code: 'en' });
+      emu.latency(3000, 'sendMessage');
+      const mark = emu.mark();
+      const update = emu.sendCommand(user, '/help');
+      // Once the update is delivered the handler starts and its reply waits in the emulator.
+      await emu.waitForCall(
+        'getUpdates',
+        (c) =>
+          (c.result as { update_id: number }[] | undefined)?.some(
+            (u) => u.update_id === update.update_id,
+          ) ?? false,
+        { after: mark },
+      );
+      await sleep(300);
+      const code = await bot.stop('SIGTERM');
+      assert.equal(code, 0, bot.output.slice(-8).join('\n'));
+      const reply = emu.calls
+        .slice(mark)
+        .find((c) => c.method === 'sendMessage' && c.params.chat_id === user.id);
+      assert.ok(reply?.ok, 'the reply was delivered before exit');
+      emu.latency(0);
+
+      // The update was confirmed: a restarted bot does not answer it again.
+      const again = await startBot(emu, { dataDir: bot.dataDir });
+      await sleep(500);
+      assert.equal(
+        emu.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === user.id).length,
+        1,
+      );
+      assert.equal(await again.stop(), 0);
+    } finally {
+      await bot.stop('SIGKILL');
+      await rm(bot.dataDir, { recursive: true, force: true });
+    }
+  });
+});

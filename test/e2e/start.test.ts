@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startWorld, type World } from './harness.js';
+
+describe('start and help', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorld({ env: { ADMIN_IDS: '4242' } });
+  });
+  after(() => world.close());
+
+  async function answer(languageCode: string | undefined, command: string): Promise<string> {
+    const { emu } = world;
+    const user = emu.user({
+      first_name: 'Dilnoza',
+      ...(languageCode ? { language_code: languageCode } : {}),
+    });
+    const mark = emu.mark();
+    emu.sendCommand(user, command);
+    const call = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
+      after: mark,
+    });
+    return String(call.params.text);
+  }
+
+  it("answers /start in the user's Telegram language", async () => {
+    assert.match(await answer('uz', '/start'), /^Assalomu alaykum, Dilnoza!/);
+    assert.match(await answer('ru', '/start'), /^Здравствуйте, Dilnoza!/);
+    assert.match(await answer('en', '/start'), /^Hello, Dilnoza!/);
+    assert.match(await answer('en-GB', '/start'), /^Hello, Dilnoza!/);
+  });
+
+  it('falls back to DEFAULT_LANGUAGE for other languages', async () => {
+    assert.match(await answer('de', '/start'), /^Assalomu alaykum/);
+    assert.match(await answer(undefined, '/start'), /^Assalomu alaykum/);
+  });
+
+  it('accepts a deep-link payload', async () => {
+    assert.match(await answer('en', '/start f_12'), /^Hello, Dilnoza!/);
+  });
+
+  it('gives admins their own help', async () => {
+    const { emu } = world;
+    const user = await answer('en', '/help');
+    assert.match(user, /^How to use PrimeLingo/);
+    assert.doesNotMatch(user, /admin/);
+    const admin = emu.user({ id: 4242, first_name: 'Admin', language_code: 'en' });
+    const mark = emu.mark();
+    emu.sendCommand(admin, '/help');
+    const call = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === admin.id, {
+      after: mark,
+    });
+    assert.match(String(call.params.text), /You are an admin of this bot \(id 4242\)/);
+  });
+
+  it('points unknown commands to /help', async () => {
+    assert.equal(await answer('en', '/nonsense'), "I don't know this command. See /help.");
+  });
+
+  it('publishes the command menu in every language', async () => {
+    const calls = world.emu.calls.filter((c) => c.method === 'setMyCommands');
+    assert.deepEqual(calls.map((c) => c.params.language_code ?? '').sort(), ['', 'en', 'ru', 'uz']);
+  });
+});

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { findUser, setBanned } from '../../src/db/users.js';
+import { eventually, sleep, startWorld, type World } from './harness.js';
+
+describe('users', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorld();
+  });
+  after(() => world.close());
+
+  it('records who writes, and ignores a user an admin banned', async () => {
+    const { emu } = world;
+    const db = await world.db();
+    const user = emu.user({ first_name: 'Jasur', username: 'jasur', language_code: 'uz' });
+    let mark = emu.mark();
+    emu.sendCommand(user, '/start');
+    await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, { after: mark });
+    const row = await findUser(db, user.id);
+    assert.equal(row?.username, 'jasur');
+    assert.equal(row?.language_code, 'uz');
+
+    await setBanned(db, user.id, true);
+    mark = emu.mark();
+    emu.sendCommand(user, '/start');
+    emu.sendCommand(user, '/help');
+    // A probe from another user proves the bot handled the banned user's updates meanwhile.
+    const other = emu.user({ first_name: 'Probe' });
+    emu.sendCommand(other, '/start');
+    await emu.waitForCall('sendMessage', (c) => c.params.chat_id === other.id, { after: mark });
+    await sleep(300);
+    assert.equal(emu.calls.slice(mark).filter((c) => c.params.chat_id === user.id).length, 0);
+  });
+
+  it('marks a user who blocks the bot, and clears it on unblock', async () => {
+    const { emu } = world;
+    const db = await world.db();
+    const user = emu.user({ first_name: 'Kamola' });
+    emu.sendCommand(user, '/start');
+    await eventually(async () => (await findUser(db, user.id)) !== undefined, 'the user row');
+
+    emu.blockBot(user);
+    await eventually(async () => (await findUser(db, user.id))?.blocked_at != null, 'blocked_at');
+    emu.unblockBot(user);
+    await eventually(
+      async () => (await findUser(db, user.id))?.blocked_at === null,
+      'blocked_at cleared',
+    );
+  });
+});
