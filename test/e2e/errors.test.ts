@@ -1,13 +1,21 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually, startWorld, type World } from './harness.js';
 
 describe('error boundary', () => {
   let world: World;
+  let logDir: string;
   before(async () => {
-    world = await startWorld();
+    logDir = await mkdtemp(join(tmpdir(), 'logs-'));
+    world = await startWorld({ env: { LOG_FILE: join(logDir, 'bot.log') } });
   });
-  after(() => world.close());
+  after(async () => {
+    await world.close();
+    await rm(logDir, { recursive: true, force: true });
+  });
 
   it('answers a failed handler politely, records it, and keeps serving', async () => {
     const { emu } = world;
@@ -46,9 +54,18 @@ describe('error boundary', () => {
     assert.match(String(help.params.text), /^Как пользоваться PrimeLingo/);
   });
 
-  it('never writes the bot token to its output', async () => {
+  it('logs to stdout and to the LOG_FILE, never writing the bot token', async () => {
     const token = world.emu.token;
-    assert.ok(world.bot.output.length > 0);
+    assert.ok(world.bot.output.some((line) => line.includes('update handler failed')));
     assert.ok(world.bot.output.every((line) => !line.includes(token)));
+    const logged = await eventually(async () => {
+      const files = await readdir(logDir);
+      const text = (await Promise.all(files.map((f) => readFile(join(logDir, f), 'utf8')))).join(
+        '',
+      );
+      return text.includes('update handler failed') && text;
+    }, 'the log file');
+    assert.match(logged, /"msg":"bot started"/);
+    assert.ok(!logged.includes(token));
   });
 });
