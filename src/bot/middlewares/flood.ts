@@ -16,7 +16,8 @@ export function floodLimit(options: FloodOptions): MiddlewareFn<Context> {
   return limit<Context, never>({
     timeFrame: options.windowMs,
     limit: options.limit,
-    keyGenerator: (ctx) => ctx.from?.id.toString(),
+    // Only what a person sends counts: inline mode sends an update per keystroke.
+    keyGenerator: (ctx) => (ctx.message || ctx.callbackQuery ? ctx.from?.id.toString() : undefined),
     onLimitExceeded: (ctx) => {
       ctx.logger.info({ user_id: ctx.from?.id }, 'flood limit reached');
       if (ctx.chat?.type !== 'private') return;
