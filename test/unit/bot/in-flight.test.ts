@@ -9,13 +9,17 @@ describe('InFlight', () => {
   it('drains handlers that are still running, including failed ones', async () => {
     const inFlight = new InFlight();
     const finished: number[] = [];
-    const slow = inFlight.middleware(update(7), async () => {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      finished.push(7);
-    });
-    const failing = inFlight.middleware(update(6), async () => {
-      throw new Error('boom');
-    });
+    const slow = Promise.resolve(
+      inFlight.middleware(update(7), async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        finished.push(7);
+      }),
+    );
+    const failing = Promise.resolve(
+      inFlight.middleware(update(6), async () => {
+        throw new Error('boom');
+      }),
+    );
     await assert.rejects(failing, /boom/);
     assert.equal(inFlight.size, 1);
     await inFlight.drain();
