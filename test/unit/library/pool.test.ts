@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import sharp from 'sharp';
+import {
+  createPool,
+  type PoolTask,
+  ProcessFileError,
+  type ProcessingPool,
+  type ProgressEvent,
+  workerPath,
+} from '../../../src/library/pool.js';
+import { DEFAULT_THUMBNAIL_PATH, ThumbnailError } from '../../../src/library/thumbnail.js';
+import { Emulator } from '../../emulator/index.js';
+import { inspectJpeg } from '../../emulator/jpeg.js';
+
+describe('the processing pool', () => {
+  let emu: Emulator;
+  let tempDir: string;
+  let pool: ProcessingPool | undefined;
+
+  beforeEach(async () => {
+    emu = await Emulator.start({ perChatRate: null });
+    tempDir = await mkdtemp(join(tmpdir(), 'pool-test-'));
+  });
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+    await emu.stop();
+    await rm(tempDir, { recursive: true, force: true });
+  });
+
+  const task = (size = 100_000): PoolTask => {
+    const file = emu.createFile({
+      kind: 'document',
+      fileName: 'a.pdf',
+      content: randomBytes(size),
+    });
+    return {
+      apiRoot: emu.apiRoot,
+      token: emu.token,
+      localBotApi: false,
+      fileId: file.file_id,
+      kind: 'document',
+      fileName: 'Lesson - PrimeLingoBot.pdf',
+      thumbnailPath: DEFAULT_THUMBNAIL_PATH,
+      chatId: emu.user().id,
+      tempDir,
+      timeoutMs: 20_000,
+    };
+  };
+
+  // The emulator reads a request's body before it applies latency; cancelling while the
+  // body is still on its way works too, but makes the emulator log a spurious error.
+  const bodySent = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  const failureOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => assert.fail('should have been refused'),
+      (error: unknown) => {
+        assert.ok(error instanceof ProcessFileError, String(error));
+        return error.failure;
+      },
+    );
+
+  it('loads its TypeScript worker files under tsx', async () => {
+    for (const name of ['process-file', 'thumbnail'] as const) {
+      const path = workerPath(name);
+      assert.match(path, new RegExp(`[\\\\/]workers[\\\\/]${name}\\.ts$`));
+      assert.ok(existsSync(path), path);
+    }
+    pool = createPool({ maxThreads: 1 });
+    const png = await sharp({
+      create: { width: 1200, height: 900, channels: 3, background: '#0a9' },
+    })
+      .png()
+      .toBuffer();
+    const jpeg = await pool.makeThumbnail(png);
+    assert.deepEqual(inspectJpeg(jpeg), { isJpeg: true, width: 320, height: 240 });
+    await assert.rejects(pool.makeThumbnail(Buffer.from('not an image')), ThumbnailError);
+
+    const result = await pool.processFile(task());
+    assert.equal(emu.fileInfo(result.fileId)?.file_name, 'Lesson - PrimeLingoBot.pdf');
+  });
+
+  it('reports progress of both phases, ending at the file size', async () => {
+    pool = createPool({ maxThreads: 1 });
+    const events: ProgressEvent[] = [];
+    await pool.processFile(task(3_000_000), { onProgress: (event) => events.push(event) });
+    const last = (phase: string) => events.filter((event) => event.phase === phase).at(-1);
+    assert.deepEqual(last('download'), {
+      type: 'progress',
+      phase: 'download',
+      bytes: 3_000_000,
+      total: 3_000_000,
+    });
+    assert.equal(last('upload')?.bytes, 3_000_000);
+  });
+
+  it('cancels a running job cooperatively: temp file removed, thread kept', async () => {
+    pool = createPool({ maxThreads: 1 });
+    emu.latency(30_000, 'sendDocument');
+    const controller = new AbortController();
+    let uploading: () => void = () => {};
+    const upload = new Promise<void>((resolve) => {
+      uploading = resolve;
+    });
+    const job = failureOf(
+      pool.processFile(task(), {
+        signal: controller.signal,
+        onProgress: (event) => event.phase === 'upload' && uploading(),
+      }),
+    );
+    await upload;
+    assert.equal((await readdir(tempDir)).length, 1, 'the download sits in a temp file');
+    await bodySent();
+    const threads = pool.piscina.threads.length;
+    controller.abort();
+    assert.equal((await job).kind, 'aborted');
+    assert.deepEqual(await readdir(tempDir), []);
+    assert.equal(pool.piscina.threads.length, threads, 'the thread was not terminated');
+  });
+
+  it('drops a queued job when its signal aborts, and refuses jobs beyond maxQueue', async () => {
+    pool = createPool({ maxThreads: 1, maxQueue: 1 });
+    // A warm, idle thread: the first job runs at once, so exactly one waits in the queue.
+    await pool.makeThumbnail(DEFAULT_THUMBNAIL_PATH);
+    emu.latency(30_000, 'getFile');
+    const first = new AbortController();
+    const second = new AbortController();
+    let started: () => void = () => {};
+    const start = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const running = failureOf(
+      pool.processFile(task(), { signal: first.signal, onStart: () => started() }),
+    );
+    let queuedRan = false;
+    const queued = failureOf(
+      pool.processFile(task(), { signal: second.signal, onStart: () => (queuedRan = true) }),
+    );
+    const refused = failureOf(pool.processFile(task()));
+
+    assert.equal((await refused).kind, 'busy');
+    second.abort();
+    assert.equal((await queued).kind, 'aborted');
+    await start;
+    first.abort();
+    assert.equal((await running).kind, 'aborted');
+    assert.equal(queuedRan, false, 'the queued job never ran');
+    assert.deepEqual(await readdir(tempDir), []);
+  });
+
+  it('close() cancels running jobs and cleans up', async () => {
+    pool = createPool({ maxThreads: 1 });
+    emu.latency(30_000, 'sendDocument');
+    let uploading: () => void = () => {};
+    const upload = new Promise<void>((resolve) => {
+      uploading = resolve;
+    });
+    const job = failureOf(
+      pool.processFile(task(), {
+        onProgress: (event) => event.phase === 'upload' && uploading(),
+      }),
+    );
+    await upload;
+    await bodySent();
+    const started = Date.now();
+    await pool.close();
+    pool = undefined;
+    assert.equal((await job).kind, 'aborted');
+    assert.ok(Date.now() - started < 5000);
+    assert.deepEqual(await readdir(tempDir), []);
+  });
+});
