@@ -39,6 +39,17 @@ export interface FilesTable {
   downloads_count: Generated<number>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+  /** Normalised title, for the full-text index; kept in step by src/db/files.ts. */
+  search_title: Generated<string>;
+  /** Normalised tags, for the full-text index; kept in step by src/db/files.ts. */
+  search_tags: Generated<string>;
+}
+
+/** FTS5 index over files.search_title and files.search_tags (external content, rowid = id). */
+export interface FilesFtsTable {
+  rowid: number;
+  search_title: string;
+  search_tags: string;
 }
 
 export interface DownloadsTable {
@@ -73,6 +84,7 @@ export interface JoinRequestsTable {
 export interface Database {
   users: UsersTable;
   files: FilesTable;
+  files_fts: FilesFtsTable;
   downloads: DownloadsTable;
   settings: SettingsTable;
   health_checks: HealthChecksTable;
@@ -80,7 +92,5 @@ export interface Database {
 }
 
 export type User = Selectable<UsersTable>;
-export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
-export type HealthCheck = Selectable<HealthChecksTable>;
-export type NewHealthCheck = Insertable<HealthChecksTable>;
+/** A library file as callers see it; the search columns are the index's business. */
+export type LibraryFile = Omit<Selectable<FilesTable>, 'search_title' | 'search_tags'>;

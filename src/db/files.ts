@@ -1,0 +1,264 @@
+import { type Insertable, sql } from 'kysely';
+import { toSearchText } from '../library/normalize.js';
+import type { Db } from './database.js';
+import type { FilesTable, LibraryFile } from './schema.js';
+
+// The search index is kept in step by triggers on files.search_title/search_tags (see migration
+// 0002): every function here that writes a title or tags writes their normalised copies in the
+// same statement, so an insert, edit or delete and its index change commit or fail together.
+
+/** Relevance weights for bm25: a hit in the title counts more than one in the tags. */
+const TITLE_WEIGHT = 5;
+const TAGS_WEIGHT = 1;
+
+const COLUMNS = [
+  'id',
+  'file_id',
+  'processed_file_id',
+  'file_unique_id',
+  'file_name',
+  'mime_type',
+  'title',
+  'type',
+  'size',
+  'thumbnail_file_id',
+  'tags',
+  'added_by',
+  'downloads_count',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof LibraryFile)[];
+
+const QUALIFIED_COLUMNS = COLUMNS.map((column) => `files.${column}` as const);
+
+/** A file to add to the library; tags are given one by one and stored normalised. */
+export interface NewFile
+  extends Omit<
+    Insertable<FilesTable>,
+    'id' | 'tags' | 'search_title' | 'search_tags' | 'downloads_count' | 'created_at' | 'updated_at'
+  > {
+  tags?: readonly string[];
+}
+
+/** The parts of a file an admin may edit after adding it. */
+export interface FileDetails {
+  title?: string;
+  tags?: readonly string[];
+}
+
+/** The words of a search, each with the alternative forms any one of which may match. */
+export type SearchWords = readonly (readonly string[])[];
+
+/**
+ * Formats tags the way the files table stores them: lower-case, commas (the separator) and runs
+ * of white space made single spaces, trimmed, without duplicates, joined by commas.
+ */
+export function formatTags(tags: readonly string[]): string {
+  const clean = tags.map((tag) =>
+    tag
+      .normalize('NFKC')
+      .replace(/[\s,]+/gu, ' ')
+      .trim()
+      .toLowerCase(),
+  );
+  return [...new Set(clean.filter((tag) => tag !== ''))].join(',');
+}
+
+/**
+ * Adds a file to the library and to the search index. Rejects with a SQLite UNIQUE constraint
+ * error when its file_id or file_unique_id is already there.
+ */
+export async function addFile(db: Db, file: NewFile): Promise<LibraryFile> {
+  return db.insertInto('files').values(toRow(file)).returning(COLUMNS).executeTakeFirstOrThrow();
+}
+
+/**
+ * Adds many files at once, all or none, as an import does; far faster than one by one. Rejects
+ * like {@link addFile} when any file is already there. Returns the rows in the order given.
+ */
+export async function addFiles(db: Db, files: readonly NewFile[]): Promise<LibraryFile[]> {
+  if (files.length === 0) return [];
+  if (!db.isTransaction) return db.transaction().execute((trx) => addFiles(trx, files));
+  const added: LibraryFile[] = [];
+  // A few hundred rows a statement stays well inside SQLite's limit on bound parameters.
+  for (let start = 0; start < files.length; start += 500) {
+    const rows = files.slice(start, start + 500).map(toRow);
+    added.push(...(await db.insertInto('files').values(rows).returning(COLUMNS).execute()));
+  }
+  return added;
+}
+
+/** The file with this library id, if any. */
+export async function findFile(db: Db, id: number): Promise<LibraryFile | undefined> {
+  return db.selectFrom('files').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** The file with this Telegram file_unique_id (the same file re-sent by anyone), if any. */
+export async function findFileByUniqueId(
+  db: Db,
+  uniqueId: string,
+): Promise<LibraryFile | undefined> {
+  return db
+    .selectFrom('files')
+    .select(COLUMNS)
+    .where('file_unique_id', '=', uniqueId)
+    .executeTakeFirst();
+}
+
+/** Changes a file's title and/or tags and re-indexes it; undefined if there is no such file. */
+export async function updateFileDetails(
+  db: Db,
+  id: number,
+  details: FileDetails,
+): Promise<LibraryFile | undefined> {
+  const tags = details.tags === undefined ? undefined : formatTags(details.tags);
+  return db
+    .updateTable('files')
+    .set({
+      ...(details.title === undefined
+        ? {}
+        : { title: details.title, search_title: toSearchText(details.title) }),
+      ...(tags === undefined ? {} : { tags, search_tags: toSearchText(tags) }),
+      updated_at: Date.now(),
+    })
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst();
+}
+
+/**
+ * Records the processed copy of a file (renamed, with the default thumbnail) and, when given,
+ * its thumbnail. Returns false if there is no such file.
+ */
+export async function setProcessedFile(
+  db: Db,
+  id: number,
+  processedFileId: string,
+  thumbnailFileId?: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('files')
+    .set({
+      processed_file_id: processedFileId,
+      ...(thumbnailFileId === undefined ? {} : { thumbnail_file_id: thumbnailFileId }),
+      updated_at: Date.now(),
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Deletes a file; it leaves the search index in the same statement and its download records go
+ * with it. Returns false if there was no such file.
+ */
+export async function deleteFile(db: Db, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('files').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** How many files match every word of a search. */
+export async function countMatchingFiles(db: Db, words: SearchWords): Promise<number> {
+  const match = toMatchExpression(words);
+  if (match === null) return 0;
+  const row = await db
+    .selectFrom('files_fts')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where(sql<boolean>`files_fts MATCH ${match}`)
+    .executeTakeFirstOrThrow();
+  return row.count;
+}
+
+/**
+ * One page of the files matching every word of a search, best first: bm25 relevance with the
+ * title above the tags, then the most downloaded, then the oldest.
+ */
+export async function listMatchingFiles(
+  db: Db,
+  words: SearchWords,
+  page: { limit: number; offset: number },
+): Promise<LibraryFile[]> {
+  const match = toMatchExpression(words);
+  if (match === null || page.limit < 1) return [];
+  // Scoring every match is unavoidable, but looking each one up in files for the tie-break is
+  // not: only files scoring at least as well as the page's last one by bm25 alone can be on it,
+  // so only those are joined (a fifth to a third faster on broad queries). No cutoff row means
+  // the page runs past the last match, and then every match is wanted.
+  const score = sql<number>`bm25(files_fts, ${sql.lit(TITLE_WEIGHT)}, ${sql.lit(TAGS_WEIGHT)})`;
+  return db
+    .with(
+      (cte) => cte('matches').materialized(),
+      (qb) =>
+        qb
+          .selectFrom('files_fts')
+          .select([sql<number>`files_fts.rowid`.as('id'), score.as('score')])
+          .where(sql<boolean>`files_fts MATCH ${match}`),
+    )
+    .with('cutoff', (qb) =>
+      qb
+        .selectFrom('matches')
+        .select('score')
+        .orderBy('score')
+        .limit(1)
+        .offset(page.offset + page.limit - 1),
+    )
+    .selectFrom('matches')
+    .innerJoin('files', 'files.id', 'matches.id')
+    .select(QUALIFIED_COLUMNS)
+    .where((eb) =>
+      eb(
+        'matches.score',
+        '<=',
+        eb.fn.coalesce(eb.selectFrom('cutoff').select('score'), sql<number>`9e999`),
+      ),
+    )
+    .orderBy('matches.score')
+    .orderBy('files.downloads_count', 'desc')
+    .orderBy('files.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+/**
+ * Recomputes every file's normalised search text, for rows written before migration 0002 or
+ * after the normalisation rules change. Returns how many files changed.
+ */
+export async function reindexFiles(db: Db): Promise<number> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => reindexFiles(trx));
+  const rows = await db
+    .selectFrom('files')
+    .select(['id', 'title', 'tags', 'search_title', 'search_tags'])
+    .execute();
+  let changed = 0;
+  for (const row of rows) {
+    const searchTitle = toSearchText(row.title);
+    const searchTags = toSearchText(row.tags);
+    if (searchTitle === row.search_title && searchTags === row.search_tags) continue;
+    await db
+      .updateTable('files')
+      .set({ search_title: searchTitle, search_tags: searchTags })
+      .where('id', '=', row.id)
+      .execute();
+    changed++;
+  }
+  return changed;
+}
+
+function toRow(file: NewFile): Insertable<FilesTable> {
+  const tags = formatTags(file.tags ?? []);
+  return { ...file, tags, search_title: toSearchText(file.title), search_tags: toSearchText(tags) };
+}
+
+// Each form becomes a quoted prefix term, so nothing the user typed is read as FTS5 syntax
+// (operators, column filters, NEAR, stray quotes); the forms of a word are alternatives and all
+// words are required. Null when nothing can match: no words, or a word with no forms.
+function toMatchExpression(words: SearchWords): string | null {
+  if (words.length === 0 || words.some((forms) => forms.length === 0)) return null;
+  return words
+    .map((forms) => {
+      const terms = forms.map((form) => `"${form.replaceAll('"', '""')}"*`);
+      return terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
+    })
+    .join(' AND ');
+}
