@@ -4,7 +4,9 @@ export type { Logger };
 
 export interface LoggerOptions {
   level: string;
-  /** Also write to this file, rotated daily or at 10 MB, keeping a week. */
+  /** Where lines go without a file; standard output by default (tests pass a stream). */
+  destination?: pino.DestinationStream;
+  /** Also write to this file, rotated daily or at 10 MB, keeping seven files. */
   file?: string | undefined;
   /** Strings that must never reach a log line (the bot token, passwords). */
   secrets: string[];
@@ -15,10 +17,10 @@ export interface LoggerOptions {
  * nested error message carries them (node-fetch errors, for one, include the request URL
  * and so the bot token).
  */
-export function createLogger({ level, file, secrets }: LoggerOptions): Logger {
+export function createLogger({ level, file, secrets, destination }: LoggerOptions): Logger {
   const scrub = createScrubber(secrets);
   const options = { level, hooks: { streamWrite: scrub } };
-  if (!file) return pino(options);
+  if (!file) return destination ? pino(options, destination) : pino(options);
   return pino(
     options,
     pino.transport({
@@ -27,7 +29,14 @@ export function createLogger({ level, file, secrets }: LoggerOptions): Logger {
         {
           target: 'pino-roll',
           level,
-          options: { file, frequency: 'daily', size: '10m', mkdir: true, limit: { count: 7 } },
+          options: {
+            file,
+            frequency: 'daily',
+            size: '10m',
+            mkdir: true,
+            // Six rotated files beside the current one, also those of earlier runs.
+            limit: { count: 6, removeOtherLogFiles: true },
+          },
         },
       ],
     }),
@@ -36,9 +45,10 @@ export function createLogger({ level, file, secrets }: LoggerOptions): Logger {
 
 /** Returns a function that replaces every secret (plain or URL-encoded) with `[redacted]`. */
 export function createScrubber(secrets: string[]): (text: string) => string {
+  // Log lines are JSON, so a secret with quotes or backslashes appears escaped there.
   const forms = secrets
     .filter((secret) => secret.length >= 4)
-    .flatMap((secret) => [secret, encodeURIComponent(secret)]);
+    .flatMap((secret) => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
   if (forms.length === 0) return (text) => text;
   const pattern = new RegExp(
     [...new Set(forms)].map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),

@@ -5,9 +5,11 @@ import { setCommands } from './bot/commands.js';
 import { createBot } from './bot/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
-import { createLogger, createScrubber } from './logger.js';
+import { pruneHealth } from './db/health.js';
+import { createLogger, createScrubber, type Logger } from './logger.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+const HEALTH_RETENTION_MS = 30 * 24 * 3600_000;
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -26,7 +28,12 @@ async function main(): Promise<void> {
     logger.error({ err: reason }, 'unhandled rejection'),
   );
 
+  // Until polling starts, a signal has nothing to drain: stop at once, cleanly.
+  const early = (signal: NodeJS.Signals) => exit(logger, `${signal} during start-up`, 0);
+  process.once('SIGINT', early).once('SIGTERM', early);
+
   const db = await openDatabase(join(config.dataDir, 'primelingo.sqlite'));
+  await pruneHealth(db, HEALTH_RETENTION_MS);
   const { bot, inFlight, i18n } = createBot({
     config,
     db,
@@ -35,9 +42,6 @@ async function main(): Promise<void> {
     sessionsDir: join(config.dataDir, 'sessions'),
   });
   await bot.init();
-  await setCommands(bot.api, i18n, config.defaultLanguage).catch((error: unknown) =>
-    logger.warn({ err: error }, 'could not publish the command menu'),
-  );
 
   const runner = run(bot, {
     runner: {
@@ -56,16 +60,19 @@ async function main(): Promise<void> {
     sink: { concurrency: 100 },
   });
   logger.info({ username: bot.botInfo.username, api_root: config.apiRoot }, 'bot started');
+  setCommands(bot.api, i18n, config.defaultLanguage).catch((error: unknown) =>
+    logger.warn({ err: error }, 'could not publish the command menu'),
+  );
 
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, 'shutting down');
-    setTimeout(() => {
-      logger.error('shutdown took too long: forcing exit');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
+    setTimeout(
+      () => exit(logger, 'shutdown took too long: forcing exit', 1),
+      SHUTDOWN_DEADLINE_MS,
+    ).unref();
     if (runner.isRunning()) await runner.stop();
     await inFlight.drain();
     // The runner confirms an offset only with its next getUpdates: confirm the last batch
@@ -78,15 +85,20 @@ async function main(): Promise<void> {
         );
     }
     await db.destroy();
-    logger.info('stopped');
-    process.exit(code);
+    exit(logger, 'stopped', code);
   };
+  process.off('SIGINT', early).off('SIGTERM', early);
   process.once('SIGINT', () => void shutdown('SIGINT', 0));
   process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
   runner.task()?.catch((error: unknown) => {
     logger.fatal({ err: error }, 'polling failed for good');
     void shutdown('polling failed', 1);
   });
+}
+
+function exit(logger: Logger, message: string, code: number): never {
+  logger[code === 0 ? 'info' : 'error'](message);
+  process.exit(code);
 }
 
 function readConfig(): Config {

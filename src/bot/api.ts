@@ -7,15 +7,29 @@ export interface RetryOptions {
   attempts: number;
   /** First backoff after a network error; it doubles each time. */
   networkDelayMs: number;
+  /** One call (but getUpdates, which long-polls) gives up after this long. */
+  callTimeoutMs: number;
 }
 
+// After a network error or a timeout, a message may have been delivered all the same:
+// sending it again could duplicate it, so only calls that are safe to repeat are retried.
+const UNSAFE_TO_REPEAT = /^(send|copy|forward)/;
+
 /**
- * Makes every Bot API call resilient and observable: 429s wait their retry_after and 5xx
- * back off (auto-retry), network errors back off too, all within a bounded number of
- * attempts (auto-retry alone would retry network errors forever), and a call that still
- * fails is logged. getUpdates is left to the runner, which has its own retry loop.
+ * Makes every Bot API call resilient and observable: each call has a timeout, 429s wait
+ * their retry_after and 5xx back off (auto-retry), network errors back off too where a
+ * repeat is harmless, all within a bounded number of attempts (auto-retry alone would
+ * retry network errors forever), and a call that still fails is logged. getUpdates is
+ * left to the runner, which has its own retry loop.
  */
 export function configureApi(api: Api, logger: Logger, options: RetryOptions): void {
+  api.config.use((prev, method, payload, signal) => {
+    if (method === 'getUpdates') return prev(method, payload, signal);
+    // grammY types signals with the abort-controller shim; Node's native ones work at run time.
+    const timeout = AbortSignal.timeout(options.callTimeoutMs);
+    const both = signal ? AbortSignal.any([signal as unknown as AbortSignal, timeout]) : timeout;
+    return prev(method, payload, both as unknown as typeof signal);
+  });
   api.config.use(
     autoRetry({ maxRetryAttempts: options.attempts, maxDelaySeconds: 60, rethrowHttpErrors: true }),
   );
@@ -27,6 +41,7 @@ export function configureApi(api: Api, logger: Logger, options: RetryOptions): v
         const retry =
           error instanceof HttpError &&
           method !== 'getUpdates' &&
+          !UNSAFE_TO_REPEAT.test(method) &&
           attempt < options.attempts &&
           !signal?.aborted;
         if (!retry) throw error;

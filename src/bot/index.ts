@@ -40,7 +40,7 @@ export interface PrimeLingoBot {
   i18n: I18n<Context>;
 }
 
-/** Every Bot API call gives up after this long; long polling asks for 30 s. */
+/** The client's outer limit, above long polling's 30 s; other calls have 15 s (api.ts). */
 const API_TIMEOUT_SECONDS = 60;
 
 /** Builds the bot with its plugins, middlewares and features; it does not start polling. */
@@ -50,7 +50,7 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
     botInfo: deps.botInfo,
     client: { apiRoot: config.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS },
   });
-  configureApi(bot.api, logger, { attempts: 3, networkDelayMs: 1000 });
+  configureApi(bot.api, logger, { attempts: 3, networkDelayMs: 1000, callTimeoutMs: 15_000 });
 
   const i18n = createI18n(config.defaultLanguage);
   const inFlight = new InFlight();

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FileAdapter } from '@grammyjs/storage-file';
 import type { Logger } from '../logger.js';
@@ -6,25 +6,36 @@ import type { Logger } from '../logger.js';
 /**
  * @grammyjs/storage-file's adapter, made crash-safe. Its writes go to the session file in
  * place, so a process killed mid-write leaves torn JSON that fails every later read of that
- * chat. Here a write goes to a temporary file renamed over the old one (atomic on POSIX),
- * and a file that still cannot be parsed resets the session with a log line.
+ * chat; and it takes any read error for "no session", so a passing EMFILE would overwrite a
+ * real session with a fresh one. Here a write goes to a temporary file renamed over the old
+ * one (atomic on POSIX), only a missing file means no session, and a file that cannot be
+ * parsed resets the session with a log line.
  */
 export class AtomicFileAdapter<T> extends FileAdapter<T> {
   private readonly dir: string;
 
-  constructor(dir: string, logger: Logger) {
-    super({
-      dirName: dir,
-      deserializer: (text) => {
-        try {
-          return JSON.parse(text) as T;
-        } catch (error) {
-          logger.warn({ err: error }, 'unreadable session file: starting a fresh session');
-          return undefined as T;
-        }
-      },
-    });
+  constructor(
+    dir: string,
+    private readonly logger: Logger,
+  ) {
+    super({ dirName: dir });
     this.dir = resolve(dir);
+  }
+
+  override async read(key: string): Promise<T | undefined> {
+    let text: string;
+    try {
+      text = await readFile(sessionPath(this.dir, key), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      return this.deserializer(text);
+    } catch (error) {
+      this.logger.warn({ err: error, key }, 'unreadable session file: starting a fresh session');
+      return undefined;
+    }
   }
 
   override async write(key: string, value: T): Promise<void> {

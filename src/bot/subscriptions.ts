@@ -1,6 +1,6 @@
 import type { Api } from 'grammy';
 import type { Db } from '../db/database.js';
-import { hasJoinRequest } from '../db/join-requests.js';
+import { hasJoinRequest, removeJoinRequest } from '../db/join-requests.js';
 import type { Logger } from '../logger.js';
 
 /** A channel users must join, as resolved from FORCE_SUB_CHANNELS. */
@@ -13,6 +13,8 @@ export interface Channel {
 
 const JOINED_TTL_MS = 5 * 60_000;
 const NOT_JOINED_TTL_MS = 30_000;
+const UNRESOLVED_RETRY_MS = 60_000;
+const CACHE_LIMIT = 50_000;
 const JOINED = new Set(['creator', 'administrator', 'member']);
 
 /**
@@ -21,7 +23,7 @@ const JOINED = new Set(['creator', 'administrator', 'member']);
  * (not an admin there, deleted) does not lock users out: it is logged and let through.
  */
 export class Subscriptions {
-  private readonly channels = new Map<number | string, Promise<Channel>>();
+  private readonly channels = new Map<number | string, Promise<Channel | undefined>>();
   private readonly cache = new Map<string, { joined: boolean; until: number }>();
 
   constructor(
@@ -43,6 +45,14 @@ export class Subscriptions {
       if (channel && !(await this.joined(channel, userId, fresh))) missing.push(channel);
     }
     return missing;
+  }
+
+  /** Whether a chat is one of the channels users must join. */
+  async requires(chatId: number): Promise<boolean> {
+    for (const ref of this.refs) {
+      if ((await this.resolve(ref))?.id === chatId) return true;
+    }
+    return false;
   }
 
   /** Drops what is cached about the user and a channel (a join request just arrived). */

@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import type { HealthCheck, HealthChecksTable } from './schema.js';
+import type { HealthChecksTable } from './schema.js';
 
 export interface HealthEvent {
   level: HealthChecksTable['level'];
@@ -20,6 +20,10 @@ export async function recordHealth(db: Db, event: HealthEvent): Promise<void> {
     .execute();
 }
 
-export async function recentHealth(db: Db, limit: number): Promise<HealthCheck[]> {
-  return db.selectFrom('health_checks').selectAll().orderBy('id', 'desc').limit(limit).execute();
+/** Deletes events older than `maxAgeMs`, so an error loop cannot fill the disk. */
+export async function pruneHealth(db: Db, maxAgeMs: number): Promise<void> {
+  await db
+    .deleteFrom('health_checks')
+    .where('created_at', '<', Date.now() - maxAgeMs)
+    .execute();
 }

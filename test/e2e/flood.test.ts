@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sleep, startWorld, type World } from './harness.js';
+import { eventually, sleep, startWorld, type World } from './harness.js';
 
 describe('flood limit', () => {
   let world: World;

@@ -94,6 +94,7 @@ describe('force-subscribe', () => {
       after: mark,
     });
     assert.match(String(welcome.params.text), /^Hello, Sardor!/);
+    await world.bot.waitForOutput(/"payload":"f_5".*start with a deep link/);
   });
 
   it('does not hold back admins', async () => {

@@ -15,11 +15,9 @@ export class BotProcess {
   readonly output: string[] = [];
   private readonly exited: Promise<number | null>;
 
-  /** `group`: the child leads a process group (spawned detached) and signals go to all of it. */
   constructor(
     readonly child: ChildProcess,
     readonly dataDir: string,
-    private readonly group = false,
   ) {
     const collect = (chunk: Buffer) =>
       this.output.push(...String(chunk).split('\n').filter(Boolean));
@@ -42,9 +40,7 @@ export class BotProcess {
 
   /** Sends a signal and resolves with the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    const running = this.child.exitCode === null && this.child.signalCode === null;
-    if (running && this.group && this.child.pid) process.kill(-this.child.pid, signal);
-    else if (running) this.child.kill(signal);
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     return this.exited;
   }
 
@@ -65,7 +61,8 @@ export interface StartOptions {
 export async function startBot(emu: Emulator, options: StartOptions = {}): Promise<BotProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'primelingo-')));
   const child = spawn(process.execPath, ['--import', TSX, MAIN], {
-    cwd: ROOT,
+    // Not the project root: a developer's .env there must not leak into the tests.
+    cwd: dataDir,
     env: {
       PATH: process.env.PATH,
       BOT_TOKEN: emu.token,

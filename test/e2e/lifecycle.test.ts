@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,15 +11,23 @@ import { BotProcess, eventually, sleep, startBot } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs `npm start` from a fresh directory the way a newcomer would, with only these variables. */
+/**
+ * Runs what `npm start` runs, the way a newcomer would, but from a fresh directory with only
+ * these variables: nothing of the developer's (.env, data/) can leak in.
+ */
 function npmStart(cwd: string, env: Record<string, string>): BotProcess {
-  const child = spawn('npm', ['start', '--prefix', ROOT], {
-    cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  return new BotProcess(child, join(ROOT, 'data'), true);
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  assert.equal(pkg.scripts.start, 'node --import tsx src/main.ts');
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/main.ts')],
+    {
+      cwd,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return new BotProcess(child, join(cwd, 'data'));
 }
 
 describe('process lifecycle', () => {
@@ -52,8 +61,9 @@ describe('process lifecycle', () => {
       const mark = emu.mark();
       emu.sendCommand(user, '/start');
       await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, { after: mark });
+      assert.ok(existsSync(join(cwd, 'data', 'primelingo.sqlite')), 'DATA_DIR defaults to ./data');
     } finally {
-      await bot.stop();
+      assert.equal(await bot.stop(), 0);
     }
   });
 
@@ -84,7 +94,14 @@ describe('process lifecycle', () => {
 
       // The update was confirmed: a restarted bot does not answer it again.
       const again = await startBot(emu, { dataDir: bot.dataDir });
-      await sleep(500);
+      // A redelivered update would be handled alongside this probe.
+      const probe = emu.user({ first_name: 'Probe' });
+      const probeMark = emu.mark();
+      emu.sendCommand(probe, '/help');
+      await emu.waitForCall('sendMessage', (c) => c.params.chat_id === probe.id, {
+        after: probeMark,
+      });
+      await sleep(300);
       assert.equal(
         emu.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === user.id).length,
         1,

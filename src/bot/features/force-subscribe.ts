@@ -1,5 +1,6 @@
 import { Composer, type MiddlewareFn } from 'grammy';
 import { addJoinRequest } from '../../db/join-requests.js';
+import { ignoreApiError } from '../api-errors.js';
 import { CHECK_SUBSCRIPTION } from '../callback-data.js';
 import type { Context } from '../context.js';
 import { subscribeKeyboard } from '../keyboards/subscribe.js';
@@ -19,6 +20,7 @@ export function forceSubscribeFeature(subscriptions: Subscriptions): Composer<Co
 
   feature.on('chat_join_request', async (ctx) => {
     const { chat, from } = ctx.chatJoinRequest;
+    if (!(await subscriptions.requires(chat.id))) return;
     await addJoinRequest(ctx.db, chat.id, from.id);
     subscriptions.forget(chat.id, from.id);
   });
@@ -28,10 +30,10 @@ export function forceSubscribeFeature(subscriptions: Subscriptions): Composer<Co
       return ctx.answerCallbackQuery({ text: ctx.t('subscribe-still-missing'), show_alert: true });
     }
     await ctx.answerCallbackQuery({ text: ctx.t('subscribe-thanks') });
-    await ctx.deleteMessage();
-    const payload = ctx.session.pendingStart;
-    delete ctx.session.pendingStart;
-    await openStart(ctx, payload ?? '');
+    await ctx
+      .deleteMessage()
+      .catch(ignoreApiError('message to delete not found', "message can't be deleted"));
+    await openStart(ctx, '');
   });
 
   feature.use(gate(subscriptions));

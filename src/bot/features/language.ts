@@ -1,6 +1,7 @@
 import type { I18n } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import { setLanguage } from '../../db/users.js';
+import { ignoreApiError } from '../api-errors.js';
 import { LANGUAGE_PREFIX } from '../callback-data.js';
 import type { Context } from '../context.js';
 import { isLanguage } from '../i18n.js';
@@ -23,9 +24,9 @@ export function languageFeature(i18n: I18n<Context>): Composer<Context> {
     await setLanguage(ctx.db, ctx.from.id, code);
     ctx.i18n.useLocale(code);
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('lang-changed'), {
-      reply_markup: languageKeyboard(i18n, code),
-    });
+    await ctx
+      .editMessageText(ctx.t('lang-changed'), { reply_markup: languageKeyboard(i18n, code) })
+      .catch(ignoreApiError('message is not modified'));
   });
 
   return feature;

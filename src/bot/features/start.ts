@@ -6,10 +6,12 @@ export const startFeature = new Composer<Context>();
 startFeature.chatType('private').command('start', (ctx) => openStart(ctx, ctx.match));
 
 /**
- * Answers /start. `payload` is the deep-link argument (`t.me/<bot>?start=<payload>`); it is
- * also replayed here once a user held back by force-subscribe has joined.
+ * Answers /start. `payload` is the deep-link argument (`t.me/<bot>?start=<payload>`); a
+ * payload held back while the user joined the required channels is used once, here.
  */
 export async function openStart(ctx: Context, payload: string): Promise<void> {
-  if (payload) ctx.logger.debug({ payload }, 'start with a deep link');
+  const link = payload || ctx.session.pendingStart;
+  delete ctx.session.pendingStart;
+  if (link) ctx.logger.debug({ payload: link }, 'start with a deep link');
   await ctx.reply(ctx.t('start-welcome', { name: ctx.from?.first_name ?? '' }));
 }

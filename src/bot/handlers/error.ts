@@ -30,8 +30,11 @@ export function errorHandler(
       typeof ctx.t === 'function'
         ? ctx.t('error-generic')
         : i18n.t(ctx.config.defaultLanguage, 'error-generic');
-    await ctx.reply(text).catch((replyError: unknown) => {
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      await ctx.reply(text);
+    } catch (replyError) {
       ctx.logger.warn({ err: replyError }, 'could not tell the user about the error');
-    });
+    }
   };
 }

@@ -1,29 +1,40 @@
-import { limit } from '@grammyjs/ratelimiter';
 import type { MiddlewareFn } from 'grammy';
 import type { Context } from '../context.js';
 
 export interface FloodOptions {
-  /** Updates a user may send within `windowMs`. */
+  /** Messages and button presses a user may send within `windowMs`. */
   limit: number;
   windowMs: number;
 }
 
 /**
- * Per-user flood limit. Past the limit the user gets one polite warning, then silence
- * until the window is over (the limiter calls onLimitExceeded once per excess).
+ * Per-user flood limit. Each user's window starts with their first message; past the limit
+ * they get one polite warning, then silence (pressed buttons are still answered, so the
+ * client stops spinning) until their window is over. Inline queries and member updates do
+ * not count: inline mode sends an update per keystroke.
  */
-export function floodLimit(options: FloodOptions): MiddlewareFn<Context> {
-  return limit<Context, never>({
-    timeFrame: options.windowMs,
-    limit: options.limit,
-    // Only what a person sends counts: inline mode sends an update per keystroke.
-    keyGenerator: (ctx) => (ctx.message || ctx.callbackQuery ? ctx.from?.id.toString() : undefined),
-    onLimitExceeded: (ctx) => {
-      ctx.logger.info({ user_id: ctx.from?.id }, 'flood limit reached');
-      if (ctx.chat?.type !== 'private') return;
-      ctx.reply(ctx.t('flood-warning')).catch((error: unknown) => {
-        ctx.logger.warn({ err: error }, 'could not send the flood warning');
-      });
-    },
-  });
+export function floodLimit({ limit, windowMs }: FloodOptions): MiddlewareFn<Context> {
+  const windows = new Map<number, { count: number; endsAt: number }>();
+  setInterval(() => {
+    const now = Date.now();
+    for (const [id, window] of windows) if (window.endsAt <= now) windows.delete(id);
+  }, windowMs).unref();
+
+  return async (ctx, next) => {
+    if (!ctx.from || !(ctx.message || ctx.callbackQuery)) return next();
+    const now = Date.now();
+    let window = windows.get(ctx.from.id);
+    if (!window || window.endsAt <= now) {
+      window = { count: 0, endsAt: now + windowMs };
+      windows.set(ctx.from.id, window);
+    }
+    window.count++;
+    if (window.count <= limit) return next();
+
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    if (window.count === limit + 1) {
+      ctx.logger.info({ user_id: ctx.from.id }, 'flood limit reached');
+      if (ctx.chat?.type === 'private') await ctx.reply(ctx.t('flood-warning'));
+    }
+  };
 }

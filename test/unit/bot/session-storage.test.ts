@@ -27,6 +27,23 @@ describe('AtomicFileAdapter', () => {
     });
   });
 
+  it('never lets a reader see a half-written session', async () => {
+    const adapter = new AtomicFileAdapter<{ words: string[] }>(dir, logger);
+    const big = (n: number) => ({ words: Array.from({ length: 50_000 }, (_, i) => `w${n}-${i}`) });
+    await adapter.write('55', big(0));
+    let writing = true;
+    const reads: (number | undefined)[] = [];
+    const reader = (async () => {
+      while (writing) reads.push((await adapter.read('55'))?.words.length);
+    })();
+    for (let n = 1; n <= 15; n++) await adapter.write('55', big(n));
+    writing = false;
+    await reader;
+    assert.ok(reads.length > 0);
+    assert.deepEqual(new Set(reads), new Set([50_000]));
+    assert.deepEqual(warnings, []);
+  });
+
   it('replaces the file whole and leaves no temporary files behind', async () => {
     const adapter = new AtomicFileAdapter<{ n: number }>(dir, logger);
     await Promise.all(Array.from({ length: 20 }, (_, n) => adapter.write('77', { n })));
