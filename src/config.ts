@@ -71,6 +71,13 @@ const schema = z
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ADMIN_USERNAME: z.string().min(1).optional(),
     ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    PROTECT_CONTENT: boolean,
+    AUTO_DELETE_MINUTES: z.coerce
+      .number({ message: 'must be a whole number of minutes' })
+      .int('must be a whole number of minutes')
+      .min(0, 'must be 0 (off) or more')
+      .max(7 * 24 * 60, 'must be at most a week (10080)')
+      .default(0),
     BROADCAST_RATE: z.coerce
       .number({ message: 'must be a number' })
       .positive('must be positive')
@@ -115,6 +122,10 @@ export interface Config {
   forceSubChannels: (number | string)[];
   storageChatId: number | undefined;
   titleSuffix: string;
+  /** Files sent to users cannot be forwarded or saved. */
+  protectContent: boolean;
+  /** Files sent to users are deleted after this many minutes; 0: never. */
+  autoDeleteMinutes: number;
   defaultLanguage: 'uz' | 'ru' | 'en';
   bot: { mode: 'polling' } | { mode: 'webhook'; url: string; secret: string };
   api: {
@@ -158,6 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     forceSubChannels: e.FORCE_SUB_CHANNELS,
     storageChatId: e.STORAGE_CHAT_ID,
     titleSuffix: e.TITLE_SUFFIX,
+    protectContent: e.PROTECT_CONTENT,
+    autoDeleteMinutes: e.AUTO_DELETE_MINUTES,
     defaultLanguage: e.DEFAULT_LANGUAGE,
     bot:
       e.BOT_MODE === 'webhook'

@@ -81,6 +81,31 @@ export interface JoinRequestsTable {
   created_at: CreatedAt;
 }
 
+export interface ProcessingJobsTable {
+  id: Generated<number>;
+  /** The library file (files.id). */
+  file_id: number;
+  /** 'original': the file is beyond the Bot API limits and is served as uploaded. */
+  status: 'queued' | 'running' | 'done' | 'original' | 'failed';
+  attempts: Generated<number>;
+  /** Unix ms before which the job is not started (backoff). */
+  run_after: CreatedAt;
+  /** The admin's chat, told how the job ended. */
+  notify_chat_id: number | null;
+  /** Why it ended as it did: the error, or the limit it is over (JSON). */
+  result: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface ScheduledDeletionsTable {
+  id: Generated<number>;
+  chat_id: number;
+  message_id: number;
+  /** Unix ms. */
+  delete_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   files: FilesTable;
@@ -89,6 +114,8 @@ export interface Database {
   settings: SettingsTable;
   health_checks: HealthChecksTable;
   join_requests: JoinRequestsTable;
+  processing_jobs: ProcessingJobsTable;
+  scheduled_deletions: ScheduledDeletionsTable;
 }
 
 export type User = Selectable<UsersTable>;

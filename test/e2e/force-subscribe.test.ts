@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { User } from 'grammy/types';
 import { eventually, startWorld, type World } from './harness.js';
 
 type Keyboard = { inline_keyboard: { text: string; url?: string; callback_data?: string }[][] };
@@ -23,12 +24,7 @@ describe('force-subscribe', () => {
     world.emu.channel({ id: CLUB, title: 'Speaking Club', inviteLink: 'https://t.me/+club' });
   });
 
-  async function send(user: { id: number }, command: string) {
-    const { emu } = world;
-    const mark = emu.mark();
-    emu.sendCommand(user as never, command);
-    return emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, { after: mark });
-  }
+  const send = (user: User, command: string) => world.ask(user, command);
 
   it('stops a non-member with one prompt: a join button per channel and "check again"', async () => {
     const user = world.emu.user({ first_name: 'Bek', language_code: 'en' });

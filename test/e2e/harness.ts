@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { User } from 'grammy/types';
 import { type Db, openDatabase } from '../../src/db/database.js';
-import { Emulator } from '../emulator/index.js';
+import { type CallRecord, Emulator } from '../emulator/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'src/main.ts');
@@ -87,6 +88,11 @@ export interface World {
   bot: BotProcess;
   /** Stops the bot (SIGTERM) and starts it again on the same data. */
   restart(): Promise<void>;
+  /**
+   * Sends `text` (a /command or plain text) as the user and resolves with the bot's next
+   * sendMessage to that chat.
+   */
+  ask(user: User, text: string): Promise<CallRecord>;
   /** Opens the bot's database (WAL allows it beside the running bot). */
   db(): Promise<Db>;
   close(): Promise<void>;
@@ -104,6 +110,12 @@ export async function startWorld(
       const code = await world.bot.stop();
       if (code !== 0) throw new Error(`bot exited with ${code}:\n${world.bot.output.join('\n')}`);
       world.bot = await startBot(emu, { dataDir: world.bot.dataDir, env: options.env ?? {} });
+    },
+    async ask(user, text) {
+      const mark = emu.mark();
+      if (text.startsWith('/')) emu.sendCommand(user, text);
+      else emu.sendText(user, text);
+      return emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, { after: mark });
     },
     async db() {
       const db = await openDatabase(join(world.bot.dataDir, 'primelingo.sqlite'));

@@ -12,11 +12,7 @@ describe('/lang', () => {
   it('switches the language, and the choice survives a restart', async () => {
     const { emu } = world;
     const user = emu.user({ first_name: 'Anna', language_code: 'en' });
-    let mark = emu.mark();
-    emu.sendCommand(user, '/lang');
-    const menu = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
-      after: mark,
-    });
+    const menu = await world.ask(user, '/lang');
     assert.equal(menu.params.text, 'Choose your language:');
     const buttons = (
       menu.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
@@ -30,18 +26,14 @@ describe('/lang', () => {
     assert.ok(russian);
     const sent = emu.messages(user.id).at(-1);
     assert.ok(sent);
-    mark = emu.mark();
+    const mark = emu.mark();
     emu.pressButton(user, sent, russian.callback_data);
     const edit = await emu.waitForCall('editMessageText', undefined, { after: mark });
     assert.equal(edit.params.text, 'Язык выбран: русский.');
     await emu.waitForCall('answerCallbackQuery', undefined, { after: mark });
 
     await world.restart();
-    mark = emu.mark();
-    emu.sendCommand(user, '/start');
-    const welcome = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
-      after: mark,
-    });
+    const welcome = await world.ask(user, '/start');
     assert.match(String(welcome.params.text), /^Здравствуйте, Anna!/);
   });
 });

@@ -19,11 +19,7 @@ describe('sessions on disk', () => {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, '{"pendingStart": "f_');
 
-    const mark = emu.mark();
-    emu.sendCommand(user, '/start');
-    const reply = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
-      after: mark,
-    });
+    const reply = await world.ask(user, '/start');
     assert.match(String(reply.params.text), /^Hello, Torn!/);
     await world.bot.waitForOutput(/unreadable session file/);
   });

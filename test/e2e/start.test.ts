@@ -15,11 +15,7 @@ describe('start and help', () => {
       first_name: 'Dilnoza',
       ...(languageCode ? { language_code: languageCode } : {}),
     });
-    const mark = emu.mark();
-    emu.sendCommand(user, command);
-    const call = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
-      after: mark,
-    });
+    const call = await world.ask(user, command);
     return String(call.params.text);
   }
 
@@ -45,11 +41,7 @@ describe('start and help', () => {
     assert.match(user, /^How to use PrimeLingo/);
     assert.doesNotMatch(user, /admin/);
     const admin = emu.user({ id: 4242, first_name: 'Admin', language_code: 'en' });
-    const mark = emu.mark();
-    emu.sendCommand(admin, '/help');
-    const call = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === admin.id, {
-      after: mark,
-    });
+    const call = await world.ask(admin, '/help');
     assert.match(String(call.params.text), /You are an admin of this bot \(id 4242\)/);
   });
 

@@ -24,6 +24,8 @@ describe('loadConfig', () => {
     assert.deepEqual(config.forceSubChannels, []);
     assert.equal(config.storageChatId, undefined);
     assert.equal(config.titleSuffix, ' - PrimeLingoBot');
+    assert.equal(config.protectContent, false);
+    assert.equal(config.autoDeleteMinutes, 0);
     assert.equal(config.defaultLanguage, 'uz');
     assert.deepEqual(config.bot, { mode: 'polling' });
     assert.equal(config.api.host, '127.0.0.1');
@@ -42,6 +44,8 @@ describe('loadConfig', () => {
       STORAGE_CHAT_ID: '-1009876',
       API_PORT: '8080',
       BROADCAST_RATE: '20',
+      PROTECT_CONTENT: 'true',
+      AUTO_DELETE_MINUTES: '30',
       BOT_MODE: 'webhook',
       WEBHOOK_URL: 'https://bot.example.org/hook',
       WEBHOOK_SECRET: 'abc_DEF-123',
@@ -52,6 +56,8 @@ describe('loadConfig', () => {
     assert.equal(config.storageChatId, -1009876);
     assert.equal(config.api.port, 8080);
     assert.equal(config.broadcastRate, 20);
+    assert.equal(config.protectContent, true);
+    assert.equal(config.autoDeleteMinutes, 30);
     assert.deepEqual(config.bot, {
       mode: 'webhook',
       url: 'https://bot.example.org/hook',

@@ -1,10 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as filesSearch from './0002-files-search.js';
+import * as libraryJobs from './0003-library-jobs.js';
 
 /** Every migration, in order; names sort in the order they run. */
 export const migrations: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001-initial': initial, '0002-files-search': filesSearch };
+    return {
+      '0001-initial': initial,
+      '0002-files-search': filesSearch,
+      '0003-library-jobs': libraryJobs,
+    };
   },
 };
