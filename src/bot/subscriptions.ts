@@ -70,44 +70,58 @@ export class Subscriptions {
   }
 
   private async check(channel: Channel, userId: number): Promise<boolean> {
+    let status: string;
     try {
       const member = await this.api.getChatMember(channel.id, userId);
-      if (JOINED.has(member.status) || (member.status === 'restricted' && member.is_member)) {
-        return true;
-      }
+      status = member.status === 'restricted' && member.is_member ? 'member' : member.status;
     } catch (error) {
       this.logger.warn({ err: error, channel: channel.id }, 'cannot check channel membership');
       return true;
+    }
+    // A request stands in for membership only while it is pending: once the user is in,
+    // or was removed, it is settled.
+    if (JOINED.has(status) || status === 'kicked') {
+      await removeJoinRequest(this.db, channel.id, userId);
+      return status !== 'kicked';
     }
     return hasJoinRequest(this.db, channel.id, userId);
   }
 
   private remember(key: string, joined: boolean): void {
-    const now = Date.now();
-    if (this.cache.size >= 50_000) {
-      for (const [k, entry] of this.cache) if (entry.until <= now) this.cache.delete(k);
+    // A Map keeps insertion order: past the limit, the oldest entries go first.
+    this.cache.delete(key);
+    for (const oldest of this.cache.keys()) {
+      if (this.cache.size < CACHE_LIMIT) break;
+      this.cache.delete(oldest);
     }
-    this.cache.set(key, { joined, until: now + (joined ? JOINED_TTL_MS : NOT_JOINED_TTL_MS) });
+    const ttl = joined ? JOINED_TTL_MS : NOT_JOINED_TTL_MS;
+    this.cache.set(key, { joined, until: Date.now() + ttl });
   }
 
-  /** getChat once per channel; a failure is logged and retried on the next update. */
-  private async resolve(ref: number | string): Promise<Channel | undefined> {
+  /** getChat once per channel; a failure is logged and retried a minute later. */
+  private resolve(ref: number | string): Promise<Channel | undefined> {
     let channel = this.channels.get(ref);
     if (!channel) {
-      channel = this.api.getChat(ref).then((chat) => ({
-        id: chat.id,
-        title: 'title' in chat && chat.title ? chat.title : String(ref),
-        url:
-          'username' in chat && chat.username ? `https://t.me/${chat.username}` : chat.invite_link,
-      }));
+      channel = this.api.getChat(ref).then(
+        (chat) => ({
+          id: chat.id,
+          title: 'title' in chat && chat.title ? chat.title : String(ref),
+          url:
+            'username' in chat && chat.username
+              ? `https://t.me/${chat.username}`
+              : chat.invite_link,
+        }),
+        (error: unknown) => {
+          this.logger.warn(
+            { err: error, channel: ref },
+            'cannot resolve a force-subscribe channel',
+          );
+          setTimeout(() => this.channels.delete(ref), UNRESOLVED_RETRY_MS).unref();
+          return undefined;
+        },
+      );
       this.channels.set(ref, channel);
     }
-    try {
-      return await channel;
-    } catch (error) {
-      this.channels.delete(ref);
-      this.logger.warn({ err: error, channel: ref }, 'cannot resolve a force-subscribe channel');
-      return undefined;
-    }
+    return channel;
   }
 }
