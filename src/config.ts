@@ -76,7 +76,8 @@ const schema = z
       .number({ message: 'must be a whole number of minutes' })
       .int('must be a whole number of minutes')
       .min(0, 'must be 0 (off) or more')
-      .max(7 * 24 * 60, 'must be at most a week (10080)')
+      // Bots cannot delete messages older than 48 hours.
+      .max(48 * 60, 'must be at most 2880 (Telegram lets bots delete messages for 48 hours)')
       .default(0),
     BROADCAST_RATE: z.coerce
       .number({ message: 'must be a number' })

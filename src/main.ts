@@ -1,11 +1,19 @@
 import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '@grammyjs/runner';
 import { setCommands } from './bot/commands.js';
+import { deleteMessageQuietly } from './bot/delete-message.js';
 import { createBot } from './bot/index.js';
+import { createJobNotifier } from './bot/job-notices.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { pruneHealth } from './db/health.js';
+import { AutoDelete } from './library/auto-delete.js';
+import { JobQueue } from './library/jobs.js';
+import { createPool } from './library/pool.js';
+import { processFile } from './library/processing.js';
+import { ThumbnailStore } from './library/thumbnail-store.js';
 import { createLogger, createScrubber, type Logger } from './logger.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -34,13 +42,52 @@ async function main(): Promise<void> {
 
   const db = await openDatabase(join(config.dataDir, 'primelingo.sqlite'));
   await pruneHealth(db, HEALTH_RETENTION_MS);
+  // Whatever a crash left half-downloaded goes; jobs start from scratch anyway.
+  const tempDir = join(config.dataDir, 'tmp');
+  await rm(tempDir, { recursive: true, force: true });
+  await mkdir(tempDir, { recursive: true });
+  const pool = createPool({
+    onError: (error) => logger.error({ err: error }, 'worker pool error'),
+  });
+  const thumbnails = new ThumbnailStore(db, join(config.dataDir, 'thumbnails'));
+  const jobs = new JobQueue({
+    db,
+    logger,
+    concurrency: pool.piscina.options.maxThreads,
+    process: async (file, options) =>
+      processFile(
+        {
+          pool,
+          apiRoot: config.apiRoot,
+          token: config.botToken,
+          localBotApi: config.localBotApi,
+          chatId: config.storageChatId ?? file.added_by ?? config.adminIds[0] ?? 0,
+          thumbnailPath: await thumbnails.path(),
+          tempDir,
+        },
+        {
+          fileId: file.file_id,
+          kind: file.type,
+          title: file.title,
+          fileName: file.file_name,
+          mimeType: file.mime_type,
+          size: file.size,
+        },
+        options,
+      ),
+    notify: (chatId, notice) => notifyJob(chatId, notice),
+  });
   const { bot, inFlight, i18n } = createBot({
     config,
     db,
     logger,
     scrub: createScrubber(known),
     sessionsDir: join(config.dataDir, 'sessions'),
+    processing: jobs,
+    pool,
+    thumbnails,
   });
+  const notifyJob = createJobNotifier(bot.api, i18n, db, config.defaultLanguage);
   await bot.init();
 
   const runner = run(bot, {
@@ -59,6 +106,14 @@ async function main(): Promise<void> {
     },
     sink: { concurrency: 100 },
   });
+  await jobs.start();
+  // Deletes sent files once AUTO_DELETE_MINUTES pass; rows that fell due while down go first.
+  const autoDelete = new AutoDelete({
+    db,
+    logger,
+    deleteMessage: (chatId, messageId) => deleteMessageQuietly(bot.api, chatId, messageId),
+  });
+  autoDelete.start();
   logger.info({ username: bot.botInfo.username, api_root: config.apiRoot }, 'bot started');
   setCommands(bot.api, i18n, config.defaultLanguage).catch((error: unknown) =>
     logger.warn({ err: error }, 'could not publish the command menu'),
@@ -74,6 +129,10 @@ async function main(): Promise<void> {
       SHUTDOWN_DEADLINE_MS,
     ).unref();
     if (runner.isRunning()) await runner.stop();
+    // Running jobs are cancelled first (they run again after the restart), so a download
+    // waiting for one is answered with the original instead of holding shutdown up.
+    await jobs.stop();
+    await autoDelete.stop();
     await inFlight.drain();
     // The runner confirms an offset only with its next getUpdates: confirm the last batch
     // now, or Telegram would deliver it again after the restart.
@@ -84,6 +143,7 @@ async function main(): Promise<void> {
           logger.warn({ err: error }, 'could not confirm the last updates'),
         );
     }
+    await pool.close();
     await db.destroy();
     exit(logger, 'stopped', code);
   };

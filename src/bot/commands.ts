@@ -3,7 +3,7 @@ import type { Api } from 'grammy';
 import type { Context } from './context.js';
 import { languages } from './i18n.js';
 
-const COMMANDS = ['start', 'help', 'lang'] as const;
+const COMMANDS = ['start', 'search', 'help', 'lang'] as const;
 
 /** Publishes the command menu in each language; the default language is the fallback. */
 export async function setCommands(

@@ -2,24 +2,35 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Context as BaseContext, SessionFlavor } from 'grammy';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import type { LibraryFile, User } from '../db/schema.js';
+import type { User } from '../db/schema.js';
+import type { Processing } from '../library/jobs.js';
 import type { Logger } from '../logger.js';
+
+/** The file an admin sent in the upload dialog, kept until the entry is saved. */
+export interface UploadDraft {
+  fileId: string;
+  fileUniqueId: string;
+  kind: 'document' | 'audio' | 'video';
+  fileName?: string;
+  mimeType?: string;
+  size: number;
+}
+
+/** Where an admin is in the upload dialog. */
+export type UploadStep =
+  | { step: 'file' }
+  | { step: 'title'; file: UploadDraft }
+  | { step: 'tags'; file: UploadDraft; title: string };
 
 /** Dialog state kept on disk per chat, so it survives restarts. */
 export interface SessionData {
   /** A /start deep-link payload held back while the user joins the required channels. */
   pendingStart?: string;
-}
-
-/** The library's processing jobs, as features see them. */
-export interface Processing {
-  /**
-   * Resolves with the file once it has its processed copy, made now through the worker pool
-   * if need be (joining a job already running). A file beyond the Bot API limits, or whose
-   * processing failed, resolves as it is: send its original file_id. Undefined when the
-   * file is gone.
-   */
-  ensureProcessed(fileId: number): Promise<LibraryFile | undefined>;
+  upload?: UploadStep;
+  /** /set_thumb was sent: the next image becomes the default thumbnail. */
+  awaitingThumbnail?: boolean;
+  /** Recent searches with more than one page, oldest first: page buttons carry only the key. */
+  searches?: { key: string; query: string }[];
 }
 
 interface Extras {

@@ -18,11 +18,23 @@ export function createI18n(defaultLanguage: Language): I18n<Context> {
     defaultLocale: defaultLanguage,
     directory: fileURLToPath(new URL('../locales', import.meta.url)),
     fluentBundleOptions: { useIsolating: false },
-    localeNegotiator: (ctx) => {
-      const chosen = ctx.user?.language ?? undefined;
-      if (isLanguage(chosen)) return chosen;
-      const code = ctx.from?.language_code?.slice(0, 2);
-      return isLanguage(code) ? code : defaultLanguage;
-    },
+    localeNegotiator: (ctx) =>
+      userLanguage(
+        { language: ctx.user?.language, language_code: ctx.from?.language_code },
+        defaultLanguage,
+      ),
   });
+}
+
+/** The user's own choice, else Telegram's language_code when we speak it, else the default. */
+export function userLanguage(
+  user:
+    | { language?: string | null | undefined; language_code?: string | null | undefined }
+    | undefined,
+  defaultLanguage: string,
+): string {
+  const chosen = user?.language ?? undefined;
+  if (isLanguage(chosen)) return chosen;
+  const code = user?.language_code?.slice(0, 2);
+  return isLanguage(code) ? code : defaultLanguage;
 }

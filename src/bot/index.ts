@@ -4,15 +4,24 @@ import { Bot, session } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import type { Processing } from '../library/jobs.js';
+import type { ProcessingPool } from '../library/pool.js';
+import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
 import { configureApi } from './api.js';
 import type { Context, SessionData } from './context.js';
+import { fileCardFeature } from './features/file-card.js';
 import { forceSubscribeFeature } from './features/force-subscribe.js';
 import { helpFeature } from './features/help.js';
+import { inlineFeature } from './features/inline.js';
 import { languageFeature } from './features/language.js';
 import { memberStatusFeature } from './features/member-status.js';
+import { searchFeature } from './features/search.js';
+import { setThumbnailFeature } from './features/set-thumbnail.js';
 import { startFeature } from './features/start.js';
+import { statsFeature } from './features/stats.js';
 import { unhandledFeature } from './features/unhandled.js';
+import { uploadFeature } from './features/upload.js';
 import { errorHandler } from './handlers/error.js';
 import { createI18n } from './i18n.js';
 import { attachContext } from './middlewares/context.js';
@@ -29,6 +38,9 @@ export interface BotDeps {
   /** Removes secrets from text that leaves the process (health rows). */
   scrub: (text: string) => string;
   sessionsDir: string;
+  processing: Processing;
+  pool: Pick<ProcessingPool, 'makeThumbnail'>;
+  thumbnails: ThumbnailStore;
   /** Skips getMe at start-up (tests). */
   botInfo?: UserFromGetMe;
   flood?: FloodOptions;
@@ -72,8 +84,15 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
   protectedBot.use(memberStatusFeature);
   protectedBot.use(forceSubscribeFeature(subscriptions));
   protectedBot.use(startFeature);
+  protectedBot.use(uploadFeature);
+  protectedBot.use(setThumbnailFeature(deps.pool, deps.thumbnails));
   protectedBot.use(helpFeature);
   protectedBot.use(languageFeature(i18n));
+  protectedBot.use(fileCardFeature);
+  protectedBot.use(inlineFeature);
+  protectedBot.use(statsFeature);
+  // Last before the catch-all: plain text is a search only when no command or dialog took it.
+  protectedBot.use(searchFeature);
   protectedBot.use(unhandledFeature);
 
   bot.catch(({ ctx, error }) => {

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** Unix milliseconds, filled in by the database when omitted. */
 type CreatedAt = ColumnType<number, number | undefined, number>;

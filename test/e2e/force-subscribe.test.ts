@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { User } from 'grammy/types';
 import { eventually, startWorld, type World } from './harness.js';
+import { addTestFile } from './library-helpers.js';
 
 type Keyboard = { inline_keyboard: { text: string; url?: string; callback_data?: string }[][] };
 
@@ -67,7 +68,8 @@ describe('force-subscribe', () => {
   it('"check again" lets the user in after joining and replays the deep link', async () => {
     const { emu } = world;
     const user = emu.user({ first_name: 'Sardor', language_code: 'en' });
-    const prompt = await send(user, '/start f_5');
+    const file = await addTestFile(emu, await world.db(), { title: 'Welcome pack' });
+    const prompt = await send(user, `/start f_${file.id}`);
     const message = emu.messages(user.id).find((m) => m.message_id === prompt.result?.message_id);
     assert.ok(message);
 
@@ -86,11 +88,12 @@ describe('force-subscribe', () => {
     await emu.waitForCall('deleteMessage', (c) => c.params.message_id === message.message_id, {
       after: mark,
     });
-    const welcome = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
+    // The link they came with is replayed: it opens the file's card.
+    const card = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
       after: mark,
     });
-    assert.match(String(welcome.params.text), /^Hello, Sardor!/);
-    await world.bot.waitForOutput(/"payload":"f_5".*start with a deep link/);
+    assert.match(String(card.params.text), /^📄 Welcome pack\n/);
+    await world.bot.waitForOutput(new RegExp(`"payload":"f_${file.id}".*start with a deep link`));
   });
 
   it('does not hold back admins', async () => {

@@ -88,9 +88,12 @@ export interface World {
   bot: BotProcess;
   /** Stops the bot (SIGTERM) and starts it again on the same data. */
   restart(): Promise<void>;
+  /** Kills the bot (SIGKILL: no shutdown at all) and starts it again on the same data. */
+  crash(): Promise<void>;
   /**
    * Sends `text` (a /command or plain text) as the user and resolves with the bot's next
-   * sendMessage to that chat.
+   * successful sendMessage to that chat (tests that chain asks disable the per-chat limit,
+   * or a reply delayed by a 429 could be taken for the next one).
    */
   ask(user: User, text: string): Promise<CallRecord>;
   /** Opens the bot's database (WAL allows it beside the running bot). */
@@ -115,7 +118,13 @@ export async function startWorld(
       const mark = emu.mark();
       if (text.startsWith('/')) emu.sendCommand(user, text);
       else emu.sendText(user, text);
-      return emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, { after: mark });
+      return emu.waitForCall('sendMessage', (c) => c.ok && c.params.chat_id === user.id, {
+        after: mark,
+      });
+    },
+    async crash() {
+      await world.bot.stop('SIGKILL');
+      world.bot = await startBot(emu, { dataDir: world.bot.dataDir, env: options.env ?? {} });
     },
     async db() {
       const db = await openDatabase(join(world.bot.dataDir, 'primelingo.sqlite'));

@@ -32,7 +32,7 @@ describe('start and help', () => {
   });
 
   it('accepts a deep-link payload', async () => {
-    assert.match(await answer('en', '/start f_12'), /^Hello, Dilnoza!/);
+    assert.match(await answer('en', '/start ref_12'), /^Hello, Dilnoza!/);
   });
 
   it('gives admins their own help', async () => {

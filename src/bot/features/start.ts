@@ -1,5 +1,9 @@
 import { Composer } from 'grammy';
 import type { Context } from '../context.js';
+import { openFileCard } from './file-card.js';
+
+/** `f_<id>`: a link to one library file (the share link uploads give), opening its card. */
+const FILE_LINK = /^f_(\d+)$/;
 
 export const startFeature = new Composer<Context>();
 
@@ -13,5 +17,7 @@ export async function openStart(ctx: Context, payload: string): Promise<void> {
   const link = payload || ctx.session.pendingStart;
   delete ctx.session.pendingStart;
   if (link) ctx.logger.debug({ payload: link }, 'start with a deep link');
+  const file = link?.match(FILE_LINK);
+  if (file) return openFileCard(ctx, Number(file[1]));
   await ctx.reply(ctx.t('start-welcome', { name: ctx.from?.first_name ?? '' }));
 }

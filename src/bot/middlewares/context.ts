@@ -1,6 +1,7 @@
 import type { MiddlewareFn } from 'grammy';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
+import type { Processing } from '../../library/jobs.js';
 import type { Logger } from '../../logger.js';
 import type { Context } from '../context.js';
 
@@ -9,10 +10,12 @@ export function attachContext(deps: {
   config: Config;
   db: Db;
   logger: Logger;
+  processing: Processing;
 }): MiddlewareFn<Context> {
   return (ctx, next) => {
     ctx.config = deps.config;
     ctx.db = deps.db;
+    ctx.processing = deps.processing;
     ctx.logger = deps.logger.child({ update_id: ctx.update.update_id });
     return next();
   };

@@ -1,5 +1,6 @@
 import type { MiddlewareFn } from 'grammy';
 import type { Context } from '../context.js';
+import { isAdmin } from './admin.js';
 
 export interface FloodOptions {
   /** Messages and button presses a user may send within `windowMs`. */
@@ -11,7 +12,8 @@ export interface FloodOptions {
  * Per-user flood limit. Each user's window starts with their first message; past the limit
  * they get one polite warning, then silence (pressed buttons are still answered, so the
  * client stops spinning) until their window is over. Inline queries and member updates do
- * not count: inline mode sends an update per keystroke.
+ * not count (inline mode sends an update per keystroke), nor do admins, whose upload
+ * dialogs are bursts by nature.
  */
 export function floodLimit({ limit, windowMs }: FloodOptions): MiddlewareFn<Context> {
   const windows = new Map<number, { count: number; endsAt: number }>();
@@ -21,7 +23,7 @@ export function floodLimit({ limit, windowMs }: FloodOptions): MiddlewareFn<Cont
   }, windowMs).unref();
 
   return async (ctx, next) => {
-    if (!ctx.from || !(ctx.message || ctx.callbackQuery)) return next();
+    if (!ctx.from || !(ctx.message || ctx.callbackQuery) || isAdmin(ctx)) return next();
     const now = Date.now();
     let window = windows.get(ctx.from.id);
     if (!window || window.endsAt <= now) {

@@ -7,13 +7,18 @@ start-welcome =
 
 help-user =
     How to use PrimeLingo:
-    • send any word to search the library;
+    • send any word to search the library (or /search <word>);
+    • in any chat, type @{ $bot } and a word to share a file from the library;
     • /lang: choose the language;
     • /help: this message.
 help-admin =
     { help-user }
 
     You are an admin of this bot (id { $id }).
+    • /upload: add a file to the library (/cancel stops);
+    • /set_thumb: set the default thumbnail;
+    • /stats: users, files and downloads;
+    • a file's card has a 🗑 Delete button for you.
 
 lang-choose = Choose your language:
 lang-changed = Language set: English.

@@ -7,13 +7,18 @@ start-welcome =
 
 help-user =
     PrimeLingo'dan foydalanish:
-    • kutubxonadan qidirish uchun istalgan so'zni yuboring;
+    • kutubxonadan qidirish uchun istalgan so'zni yuboring (yoki /search <so'z>);
+    • istalgan chatda @{ $bot } va so'zni yozib, kutubxonadagi faylni ulashing;
     • /lang: tilni tanlash;
     • /help: shu xabar.
 help-admin =
     { help-user }
 
     Siz ushbu botning adminisiz (id { $id }).
+    • /upload: kutubxonaga fayl qo'shish (/cancel — bekor qilish);
+    • /set_thumb: standart muqovani o'rnatish;
+    • /stats: foydalanuvchilar, fayllar va yuklab olishlar;
+    • fayl kartochkasida siz uchun 🗑 O'chirish tugmasi bor.
 
 lang-choose = Tilni tanlang:
 lang-changed = Til tanlandi: o'zbekcha.

@@ -1,0 +1,154 @@
+import { Composer } from 'grammy';
+import type { Message } from 'grammy/types';
+import { recordDownload } from '../../db/downloads.js';
+import { deleteFile, findFile } from '../../db/files.js';
+import { scheduleDeletion } from '../../db/scheduled-deletions.js';
+import type { LibraryFile } from '../../db/schema.js';
+import { deliveryFor } from '../../library/catalogue.js';
+import { formatSize } from '../../library/format.js';
+import { ignoreApiError } from '../api-errors.js';
+import {
+  DELETE_NO_PREFIX,
+  DELETE_PREFIX,
+  DELETE_YES_PREFIX,
+  DOWNLOAD_PREFIX,
+  FILE_PREFIX,
+} from '../callback-data.js';
+import type { Context } from '../context.js';
+import { deleteMessageQuietly } from '../delete-message.js';
+import { deleteConfirmKeyboard, fileCardKeyboard } from '../keyboards/file-card.js';
+import { isAdmin } from '../middlewares/admin.js';
+
+const id = (prefix: string) => new RegExp(`^${prefix}(\\d+)$`);
+
+/**
+ * A library file's card (title, type, size, tags, downloads) with its download button, the
+ * download itself, and for admins the delete button with its confirmation.
+ */
+export const fileCardFeature = new Composer<Context>();
+const privateChat = fileCardFeature.chatType('private');
+
+privateChat.callbackQuery(id(FILE_PREFIX), async (ctx) => {
+  const file = await findFile(ctx.db, Number(ctx.match[1]));
+  if (!file) return answerGone(ctx);
+  await ctx.answerCallbackQuery();
+  await replyWithCard(ctx, file);
+});
+
+privateChat.callbackQuery(id(DOWNLOAD_PREFIX), async (ctx) => {
+  const file = await findFile(ctx.db, Number(ctx.match[1]));
+  if (!file) return answerGone(ctx);
+  await ctx.answerCallbackQuery();
+  const notice = await ctx.reply(ctx.t('download-started'));
+  try {
+    const delivery = await deliveryFor(file, ctx.processing, ctx.config.localBotApi);
+    if (!delivery) {
+      await ctx.reply(ctx.t('card-gone'));
+      return;
+    }
+    const sent = await sendLibraryFile(ctx, delivery.file, delivery.fileId);
+    await recordDownload(ctx.db, ctx.from.id, file.id);
+    const minutes = ctx.config.autoDeleteMinutes;
+    if (minutes > 0) {
+      await scheduleDeletion(ctx.db, sent.chat.id, sent.message_id, Date.now() + minutes * 60_000);
+    }
+    if (ctx.callbackQuery.message) await tidy(ctx, ctx.callbackQuery.message.message_id);
+  } finally {
+    await tidy(ctx, notice.message_id);
+  }
+});
+
+const admin = privateChat.filter(isAdmin);
+
+admin.callbackQuery(id(DELETE_PREFIX), async (ctx) => {
+  const file = await findFile(ctx.db, Number(ctx.match[1]));
+  if (!file) return answerGone(ctx);
+  await ctx.answerCallbackQuery();
+  await ctx
+    .editMessageText(ctx.t('card-delete-confirm', { title: file.title }), {
+      reply_markup: deleteConfirmKeyboard(ctx, file.id),
+    })
+    .catch(ignoreApiError('message is not modified'));
+});
+
+admin.callbackQuery(id(DELETE_NO_PREFIX), async (ctx) => {
+  const file = await findFile(ctx.db, Number(ctx.match[1]));
+  if (!file) return answerGone(ctx);
+  await ctx.answerCallbackQuery();
+  await ctx
+    .editMessageText(cardText(ctx, file), { reply_markup: fileCardKeyboard(ctx, file.id, true) })
+    .catch(ignoreApiError('message is not modified'));
+});
+
+admin.callbackQuery(id(DELETE_YES_PREFIX), async (ctx) => {
+  const file = await findFile(ctx.db, Number(ctx.match[1]));
+  // Deleting takes the file out of the search index in the same statement.
+  if (!file || !(await deleteFile(ctx.db, file.id))) return answerGone(ctx);
+  ctx.logger.info({ file_id: file.id, admin_id: ctx.from.id }, 'file deleted');
+  await ctx.answerCallbackQuery();
+  await ctx
+    .editMessageText(ctx.t('card-deleted', { title: file.title }))
+    .catch(ignoreApiError('message is not modified'));
+});
+
+/**
+ * Sends the card of the library file with this id as a new message, or says the file is
+ * gone (a /start f_<id> link to a deleted file).
+ */
+export async function openFileCard(ctx: Context, fileId: number): Promise<void> {
+  const file = await findFile(ctx.db, fileId);
+  if (!file) {
+    await ctx.reply(ctx.t('card-gone'));
+    return;
+  }
+  await replyWithCard(ctx, file);
+}
+
+async function replyWithCard(ctx: Context, file: LibraryFile): Promise<void> {
+  await ctx.reply(cardText(ctx, file), {
+    reply_markup: fileCardKeyboard(ctx, file.id, isAdmin(ctx)),
+  });
+}
+
+function cardText(ctx: Context, file: LibraryFile): string {
+  const lines = [
+    ctx.t('card-title', { type: file.type, title: file.title }),
+    '',
+    ctx.t('card-type', { type: file.type }),
+    ctx.t('card-size', { size: formatSize(file.size) }),
+  ];
+  if (file.tags !== '') lines.push(ctx.t('card-tags', { tags: file.tags.split(',').join(', ') }));
+  lines.push(ctx.t('card-downloads', { count: file.downloads_count }));
+  return lines.join('\n');
+}
+
+function answerGone(ctx: Context): Promise<true> {
+  return ctx.answerCallbackQuery({ text: ctx.t('card-gone'), show_alert: true });
+}
+
+/** Sends the file with the method of its type; the caption warns when it will be deleted. */
+function sendLibraryFile(ctx: Context, file: LibraryFile, fileId: string): Promise<Message> {
+  const minutes = ctx.config.autoDeleteMinutes;
+  const options = {
+    ...(ctx.config.protectContent ? { protect_content: true } : {}),
+    ...(minutes > 0 ? { caption: ctx.t('download-auto-delete', { minutes }) } : {}),
+  };
+  switch (file.type) {
+    case 'audio':
+      return ctx.replyWithAudio(fileId, options);
+    case 'video':
+      return ctx.replyWithVideo(fileId, options);
+    default:
+      return ctx.replyWithDocument(fileId, options);
+  }
+}
+
+// The card and the "downloading" notice are clutter once the file is there; failing to
+// remove them must not spoil a download that worked.
+async function tidy(ctx: Context, messageId: number): Promise<void> {
+  const chatId = ctx.chat?.id;
+  if (chatId === undefined) return;
+  await deleteMessageQuietly(ctx.api, chatId, messageId).catch((error: unknown) =>
+    ctx.logger.warn({ err: error, message_id: messageId }, 'could not delete a message'),
+  );
+}

@@ -1,0 +1,59 @@
+import { Composer, InlineKeyboard, InlineQueryResultBuilder } from 'grammy';
+import type { InlineQueryResult } from 'grammy/types';
+import type { LibraryFile } from '../../db/schema.js';
+import { formatSize } from '../../library/format.js';
+import { searchFiles } from '../../library/search.js';
+import type { Context } from '../context.js';
+
+// Telegram takes at most 50 results an answer; 20 keeps answers small while typing.
+const PAGE_SIZE = 20;
+// Short, so a deleted file soon leaves Telegram's cache of the answer too.
+const CACHE_SECONDS = 10;
+
+/**
+ * Inline mode: `@bot query` in any chat lists the matching files, sent as cached documents,
+ * audio or video. With PROTECT_CONTENT a file sent that way could be forwarded freely, so
+ * the results are then links that open the file's card in the bot instead.
+ */
+export const inlineFeature = new Composer<Context>();
+
+inlineFeature.on('inline_query', async (ctx) => {
+  const { query, offset } = ctx.inlineQuery;
+  const page = Number.parseInt(offset, 10) || 1;
+  const result =
+    query.trim() === ''
+      ? undefined
+      : await searchFiles(ctx.db, query, { page, pageSize: PAGE_SIZE });
+  const files = result?.items ?? [];
+  const more = result !== undefined && result.page < result.pages;
+  await ctx.answerInlineQuery(
+    files.map((file) => (ctx.config.protectContent ? asLink(ctx, file) : asFile(ctx, file))),
+    { cache_time: CACHE_SECONDS, next_offset: more ? String(page + 1) : '' },
+  );
+});
+
+function asFile(ctx: Context, file: LibraryFile): InlineQueryResult {
+  const id = `f${file.id}`;
+  const fileId = file.processed_file_id ?? file.file_id;
+  const description = describe(ctx, file);
+  switch (file.type) {
+    case 'audio':
+      return InlineQueryResultBuilder.audioCached(id, fileId);
+    case 'video':
+      return InlineQueryResultBuilder.videoCached(id, file.title, fileId, { description });
+    default:
+      return InlineQueryResultBuilder.documentCached(id, file.title, fileId, { description });
+  }
+}
+
+function asLink(ctx: Context, file: LibraryFile): InlineQueryResult {
+  const link = `https://t.me/${ctx.me.username}?start=f_${file.id}`;
+  return InlineQueryResultBuilder.article(`f${file.id}`, file.title, {
+    description: describe(ctx, file),
+    reply_markup: new InlineKeyboard().url(ctx.t('inline-open'), link),
+  }).text(ctx.t('inline-protected', { type: file.type, title: file.title }));
+}
+
+function describe(ctx: Context, file: LibraryFile): string {
+  return ctx.t('inline-description', { type: file.type, size: formatSize(file.size) });
+}

@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { Composer } from 'grammy';
+import sharp from 'sharp';
+import { formatSize } from '../../library/format.js';
+import type { ProcessingPool } from '../../library/pool.js';
+import { ThumbnailError } from '../../library/thumbnail.js';
+import type { ThumbnailStore } from '../../library/thumbnail-store.js';
+import type { Context } from '../context.js';
+import { isAdmin } from '../middlewares/admin.js';
+
+/** Photos are small; an image document bigger than this is no thumbnail material. */
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * /set_thumb (admins): the next photo or image document becomes the default thumbnail,
+ * normalised in the worker pool (JPEG, at most 320x320, under 200 kB).
+ */
+export function setThumbnailFeature(
+  pool: Pick<ProcessingPool, 'makeThumbnail'>,
+  thumbnails: ThumbnailStore,
+): Composer<Context> {
+  const feature = new Composer<Context>();
+  const admin = feature.chatType('private').filter(isAdmin);
+
+  admin.command('set_thumb', async (ctx) => {
+    ctx.session.awaitingThumbnail = true;
+    await ctx.reply(ctx.t('thumb-send'));
+  });
+
+  admin
+    .filter((ctx) => ctx.session.awaitingThumbnail === true && ctx.message !== undefined)
+    .use(async (ctx, next) => {
+      const message = ctx.message;
+      const image =
+        message?.photo?.at(-1) ??
+        (message?.document?.mime_type?.startsWith('image/') ? message.document : undefined);
+      if (!image) {
+        if (message?.text?.startsWith('/')) return next();
+        return ctx.reply(ctx.t('thumb-not-an-image'));
+      }
+      if ((image.file_size ?? 0) > MAX_IMAGE_BYTES) return ctx.reply(ctx.t('thumb-too-big'));
+      let jpeg: Buffer;
+      try {
+        jpeg = await pool.makeThumbnail(await download(ctx, image.file_id));
+      } catch (error) {
+        if (error instanceof ThumbnailError) return ctx.reply(ctx.t('thumb-not-an-image'));
+        throw error;
+      }
+      await thumbnails.replace(jpeg);
+      delete ctx.session.awaitingThumbnail;
+      const { width = 0, height = 0 } = await sharp(jpeg).metadata();
+      await ctx.reply(
+        ctx.t('thumb-saved', {
+          width: String(width),
+          height: String(height),
+          size: formatSize(jpeg.length),
+        }),
+      );
+    });
+
+  return feature;
+}
+
+/** The image's bytes: from the Bot API's file URL, or from disk with a local server. */
+async function download(ctx: Context, fileId: string): Promise<Uint8Array> {
+  const { file_path: path = '' } = await ctx.api.getFile(fileId);
+  if (isAbsolute(path)) return readFile(path);
+  const response = await fetch(`${ctx.config.apiRoot}/file/bot${ctx.config.botToken}/${path}`);
+  if (!response.ok) throw new Error(`image download failed: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}

@@ -1,0 +1,25 @@
+import { InlineKeyboard } from 'grammy';
+import type { SearchResult } from '../../library/search.js';
+import { fileData, pageData } from '../callback-data.js';
+import type { Context } from '../context.js';
+
+/** One button per file found (opening its card), then previous/next when there are pages. */
+export function searchResultsKeyboard(
+  ctx: Context,
+  result: SearchResult,
+  key: string,
+): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const file of result.items) {
+    keyboard.text(
+      ctx.t('search-result', { type: file.type, title: file.title }),
+      fileData(file.id),
+    );
+    keyboard.row();
+  }
+  if (result.page > 1) keyboard.text(ctx.t('search-previous'), pageData(result.page - 1, key));
+  if (result.page < result.pages) {
+    keyboard.text(ctx.t('search-next'), pageData(result.page + 1, key));
+  }
+  return keyboard;
+}

@@ -1,0 +1,112 @@
+import type { Db } from '../db/database.js';
+import {
+  dueDeletions,
+  postponeDeletion,
+  removeDeletions,
+  type ScheduledDeletion,
+} from '../db/scheduled-deletions.js';
+import type { Logger } from '../logger.js';
+
+/** What the scheduler needs; built once in main. */
+export interface AutoDeleteDeps {
+  db: Db;
+  logger: Logger;
+  /**
+   * Deletes one message. Resolves when it is gone, including when it was gone already or
+   * can never be deleted; rejects on a failure worth another try later (network, 5xx).
+   */
+  deleteMessage(chatId: number, messageId: number): Promise<void>;
+  /** How often due rows are looked for. Default 5 s. */
+  intervalMs?: number;
+  /** How long a failed deletion waits before its next try. Default 1 minute. */
+  retryDelayMs?: number;
+  now?: () => number;
+}
+
+// Rows taken per query, and messages deleted at once within them: enough to clear a backlog
+// after a long downtime quickly without a burst Telegram would answer with 429s.
+const BATCH = 100;
+const PARALLEL = 5;
+
+/**
+ * Deletes the messages listed in scheduled_deletions once they are due (AUTO_DELETE_MINUTES).
+ * The schedule lives in the database, so it survives restarts: the first pass after start()
+ * deletes whatever fell due while the bot was down. Passes never overlap.
+ */
+export class AutoDelete {
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<unknown> | undefined;
+  private running = false;
+  private stopping = false;
+  private readonly intervalMs: number;
+  private readonly retryDelayMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: AutoDeleteDeps) {
+    this.intervalMs = deps.intervalMs ?? 5000;
+    this.retryDelayMs = deps.retryDelayMs ?? 60_000;
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Runs a pass now, then one every interval until stop(). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopping = false;
+    this.tick();
+  }
+
+  /** Stops the timer and waits for a pass under way to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopping = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.pass;
+  }
+
+  /** Deletes every message due now; resolves with how many rows were settled. */
+  async runOnce(): Promise<number> {
+    let settled = 0;
+    for (;;) {
+      const due = await dueDeletions(this.deps.db, this.now(), BATCH);
+      for (let start = 0; start < due.length; start += PARALLEL) {
+        const chunk = due.slice(start, start + PARALLEL);
+        const done = await Promise.all(chunk.map((row) => this.delete(row)));
+        const ids = chunk.filter((_, i) => done[i]).map((row) => row.id);
+        await removeDeletions(this.deps.db, ids);
+        settled += ids.length;
+      }
+      // A short batch was the last; a stop request waits for this batch only.
+      if (due.length < BATCH || this.stopping) return settled;
+    }
+  }
+
+  private tick(): void {
+    const pass = this.runOnce().catch((error: unknown) =>
+      this.deps.logger.error({ err: error }, 'auto-delete pass failed'),
+    );
+    this.pass = pass;
+    void pass.then(() => {
+      if (!this.running) return;
+      this.timer = setTimeout(() => this.tick(), this.intervalMs);
+      // The bot's polling keeps the process alive; this timer must not on its own.
+      this.timer.unref();
+    });
+  }
+
+  /** True when the row is settled; a failure is postponed and the row kept. */
+  private async delete(row: ScheduledDeletion): Promise<boolean> {
+    try {
+      await this.deps.deleteMessage(row.chat_id, row.message_id);
+      return true;
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, chat_id: row.chat_id, message_id: row.message_id },
+        'could not delete a message; trying again later',
+      );
+      await postponeDeletion(this.deps.db, row.id, this.now() + this.retryDelayMs);
+      return false;
+    }
+  }
+}

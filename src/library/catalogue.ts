@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { LibraryFile } from '../db/schema.js';
+import type { Processing } from './jobs.js';
+import { canProcess } from './limits.js';
+
+const DAY_MS = 24 * 3600_000;
+
+/** The figures admins see with /stats. */
+export interface LibraryStats {
+  users: {
+    total: number;
+    /** Seen in the last 7 days. */
+    active: number;
+    /** Have blocked the bot (as last known). */
+    blocked: number;
+  };
+  files: number;
+  downloads: {
+    total: number;
+    /** Since midnight, server time. */
+    today: number;
+  };
+  /** The most downloaded files, at most 5, only files downloaded at least once. */
+  top: { id: number; title: string; downloads: number }[];
+}
+
+/** Counts users, files and downloads for /stats; `now` is Unix ms. */
+export async function libraryStats(db: Db, now = Date.now()): Promise<LibraryStats> {
+  const weekAgo = now - 7 * DAY_MS;
+  const midnight = new Date(now).setHours(0, 0, 0, 0);
+  const users = await db
+    .selectFrom('users')
+    .select([
+      sql<number>`count(*)`.as('total'),
+      sql<number>`count(*) FILTER (WHERE last_seen_at >= ${weekAgo})`.as('active'),
+      sql<number>`count(*) FILTER (WHERE blocked_at IS NOT NULL)`.as('blocked'),
+    ])
+    .executeTakeFirstOrThrow();
+  const files = await db
+    .selectFrom('files')
+    .select(sql<number>`count(*)`.as('count'))
+    .executeTakeFirstOrThrow();
+  const downloads = await db
+    .selectFrom('downloads')
+    .select([
+      sql<number>`count(*)`.as('total'),
+      sql<number>`count(*) FILTER (WHERE created_at >= ${midnight})`.as('today'),
+    ])
+    .executeTakeFirstOrThrow();
+  const top = await db
+    .selectFrom('files')
+    .select(['id', 'title', 'downloads_count as downloads'])
+    .where('downloads_count', '>', 0)
+    .orderBy('downloads_count', 'desc')
+    .orderBy('id')
+    .limit(5)
+    .execute();
+  return { users, files: files.count, downloads, top };
+}
+
+/** What a download sends: the file as it now is, and the Telegram file_id to send. */
+export interface Delivery {
+  file: LibraryFile;
+  fileId: string;
+}
+
+/**
+ * Chooses what a download sends: the processed copy (renamed, with the thumbnail) when there
+ * is one; the original when the file is beyond the Bot API limits, which processing could not
+ * change; else a copy processed now through the worker pool, or the original if that failed.
+ * Undefined when the file was deleted meanwhile.
+ */
+export async function deliveryFor(
+  file: LibraryFile,
+  processing: Pick<Processing, 'ensureProcessed'>,
+  localBotApi: boolean,
+): Promise<Delivery | undefined> {
+  if (file.processed_file_id) return { file, fileId: file.processed_file_id };
+  if (!canProcess(file.size, localBotApi).ok) return { file, fileId: file.file_id };
+  const current = await processing.ensureProcessed(file.id);
+  if (!current) return undefined;
+  return { file: current, fileId: current.processed_file_id ?? current.file_id };
+}

@@ -1,0 +1,199 @@
+import type { Db } from '../db/database.js';
+import { findFile, setProcessedFile } from '../db/files.js';
+import {
+  claimJob,
+  enqueueJob,
+  finishJob,
+  type Job,
+  jobStatus,
+  requeueRunningJobs,
+  retryJob,
+} from '../db/jobs.js';
+import type { LibraryFile } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { LimitReason } from './limits.js';
+import { ProcessFileError, type ProcessOptions } from './pool.js';
+import type { ProcessingResult } from './processing.js';
+
+/** The library's processing jobs, as the bot's features see them. */
+export interface Processing {
+  /**
+   * Resolves with the file once it has its processed copy, made now through the worker pool
+   * if need be (joining a job already running). A file beyond the Bot API limits, or whose
+   * processing failed, resolves as it is: send its original file_id. Undefined when the
+   * file is gone.
+   */
+  ensureProcessed(fileId: number): Promise<LibraryFile | undefined>;
+  /** Queues a durable job making the file's processed copy; `notifyChatId` hears how it ends. */
+  enqueue(fileId: number, notifyChatId: number | null): Promise<void>;
+}
+
+/** What the admin who added a file hears about its job. */
+export type JobNotice =
+  | { type: 'progress'; file: LibraryFile; phase: 'download' | 'upload'; percent: number }
+  | { type: 'done'; file: LibraryFile; fileName: string }
+  | { type: 'original'; file: LibraryFile; reason: LimitReason; limitBytes: number }
+  | { type: 'failed'; file: LibraryFile; error: string };
+
+export interface JobQueueDeps {
+  db: Db;
+  logger: Logger;
+  /** Makes the processed copy (processing.ts's processFile, bound to its dependencies). */
+  process: (file: LibraryFile, options: ProcessOptions) => Promise<ProcessingResult>;
+  notify: (chatId: number, notice: JobNotice) => Promise<void>;
+  /** Jobs at once; the pool's thread count. */
+  concurrency: number;
+  /** Runs of one job, crashes included, before it is given up. Default 5. */
+  maxRuns?: number;
+  /** How often due jobs are looked for (delayed retries). Default 2 s. */
+  pollMs?: number;
+}
+
+/** Files smaller than this finish too fast for progress messages to help. */
+const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
+const PROGRESS_EVERY_MS = 3000;
+
+/**
+ * The durable queue of processing jobs. Jobs are rows (processing_jobs): one a crash left
+ * running is queued again at start(), failures are retried inside processFile and then
+ * recorded, a 429 with a long retry_after is rescheduled, and the admin gets progress for
+ * large files and one final message per job. ensureProcessed() lets a download wait for a
+ * file's copy, joining its running job or running it at once.
+ */
+export class JobQueue implements Processing {
+  private readonly running = new Map<number, Promise<void>>();
+  private readonly stopping = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private pumping = false;
+
+  constructor(private readonly deps: JobQueueDeps) {}
+
+  async start(): Promise<void> {
+    const resumed = await requeueRunningJobs(this.deps.db);
+    if (resumed > 0)
+      this.deps.logger.info({ jobs: resumed }, 'resuming interrupted processing jobs');
+    this.timer = setInterval(() => void this.pump(), this.deps.pollMs ?? 2000);
+    void this.pump();
+  }
+
+  /** Stops taking jobs and cancels running ones; they run again after the restart. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.stopping.abort();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  async enqueue(fileId: number, notifyChatId: number | null): Promise<void> {
+    await enqueueJob(this.deps.db, fileId, notifyChatId);
+    void this.pump();
+  }
+
+  async ensureProcessed(fileId: number): Promise<LibraryFile | undefined> {
+    const file = await findFile(this.deps.db, fileId);
+    if (!file || file.processed_file_id) return file;
+    const running = this.running.get(fileId);
+    if (running) await running;
+    else {
+      // A file that never had a job (imported in bulk, say) gets one now.
+      if ((await jobStatus(this.deps.db, fileId)) === undefined) {
+        await enqueueJob(this.deps.db, fileId, null);
+      }
+      const job = await claimJob(this.deps.db, fileId);
+      if (job) await this.run(job);
+    }
+    return findFile(this.deps.db, fileId);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping || this.stopping.signal.aborted) return;
+    this.pumping = true;
+    try {
+      while (this.running.size < this.deps.concurrency) {
+        const job = await claimJob(this.deps.db);
+        if (!job) break;
+        void this.run(job);
+      }
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'could not claim a processing job');
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private run(job: Job): Promise<void> {
+    const task = this.execute(job).finally(() => {
+      this.running.delete(job.file_id);
+      void this.pump();
+    });
+    this.running.set(job.file_id, task);
+    return task;
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const { db, logger } = this.deps;
+    const file = await findFile(db, job.file_id);
+    if (!file) return;
+    const log = logger.child({ job_id: job.id, file_id: file.id });
+    if (job.attempts > (this.deps.maxRuns ?? 5)) {
+      return this.fail(job, file, 'interrupted too many times');
+    }
+    try {
+      const result = await this.deps.process(file, this.options(job, file));
+      if ('processed' in result) {
+        const { fileId, thumbnailFileId } = result.processed;
+        await setProcessedFile(db, file.id, fileId, thumbnailFileId);
+        await finishJob(db, job.id, 'done', { fileName: result.fileName });
+        log.info({ file_name: result.fileName }, 'file processed');
+        await this.tell(job, { type: 'done', file, fileName: result.fileName });
+      } else {
+        const { reason, limitBytes } = result;
+        await finishJob(db, job.id, 'original', { reason, limitBytes });
+        log.info({ reason }, 'file beyond the limits: served as the original');
+        await this.tell(job, { type: 'original', file, reason, limitBytes });
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.stopping.signal.aborted) {
+        await retryJob(db, job.id, Date.now(), 'interrupted by shutdown');
+        return;
+      }
+      const failure = error instanceof ProcessFileError ? error.failure : undefined;
+      if (failure?.kind === 'api' && failure.retryAfter) {
+        log.warn({ retry_after: failure.retryAfter }, 'processing rate-limited: rescheduled');
+        await retryJob(db, job.id, Date.now() + failure.retryAfter * 1000, message);
+        return;
+      }
+      log.error({ err: error }, 'processing failed');
+      await this.fail(job, file, message);
+    }
+  }
+
+  private async fail(job: Job, file: LibraryFile, error: string): Promise<void> {
+    await finishJob(this.deps.db, job.id, 'failed', { error });
+    await this.tell(job, { type: 'failed', file, error });
+  }
+
+  private options(job: Job, file: LibraryFile): ProcessOptions {
+    if (job.notify_chat_id === null || file.size < PROGRESS_MIN_BYTES) {
+      return { signal: this.stopping.signal };
+    }
+    let last = 0;
+    return {
+      signal: this.stopping.signal,
+      onProgress: ({ phase, bytes, total }) => {
+        if (!total || Date.now() - last < PROGRESS_EVERY_MS) return;
+        last = Date.now();
+        const percent = Math.min(100, Math.floor((bytes / total) * 100));
+        void this.tell(job, { type: 'progress', file, phase, percent });
+      },
+    };
+  }
+
+  /** Notices are a courtesy: failing to send one never fails the job. */
+  private async tell(job: Job, notice: JobNotice): Promise<void> {
+    if (job.notify_chat_id === null) return;
+    await this.deps.notify(job.notify_chat_id, notice).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, job_id: job.id }, 'could not send a job notice');
+    });
+  }
+}

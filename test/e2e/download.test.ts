@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Message, User } from 'grammy/types';
+import type { Db } from '../../src/db/database.js';
+import { deleteFile, findFile } from '../../src/db/files.js';
+import { enqueueJob } from '../../src/db/jobs.js';
+import type { LibraryFile } from '../../src/db/schema.js';
+import type { CallRecord } from '../emulator/index.js';
+import { eventually, startWorld, type World } from './harness.js';
+import {
+  addTestFile,
+  buttonsOf,
+  dataOf,
+  openCard,
+  pressAndWait,
+  sentMessage,
+} from './library-helpers.js';
+
+const ADMIN = 4242;
+const MB = 1024 * 1024;
+
+describe('file card and download', () => {
+  let world: World;
+  let db: Db;
+  before(async () => {
+    world = await startWorld({ env: { ADMIN_IDS: String(ADMIN) } });
+    db = await world.db();
+    // Processed copies are uploaded to the chat of the admin who added the file.
+    world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
+  });
+  after(() => world.close());
+
+  /** Waits until the file's downloads_count is `count` (it is written just after the send). */
+  async function counted(fileId: number, count: number): Promise<void> {
+    await eventually(
+      async () => (await findFile(db, fileId))?.downloads_count === count,
+      `downloads_count ${count}`,
+    );
+  }
+
+  async function downloadsOf(fileId: number): Promise<number> {
+    const rows = await db
+      .selectFrom('downloads')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('file_id', '=', fileId)
+      .executeTakeFirstOrThrow();
+    return rows.n;
+  }
+
+  /** Opens the card, presses download, resolves with the send of `method` (sendDocument...). */
+  async function download(
+    user: User,
+    file: LibraryFile,
+    method = 'sendDocument',
+  ): Promise<{ card: Message; sent: CallRecord; mark: number }> {
+    const { emu } = world;
+    const card = sentMessage(await openCard(emu, user, file.id));
+    const mark = emu.mark();
+    const sent = await pressAndWait(emu, user, card, dataOf(card, /⬇️/), method, 15_000);
+    return { card, sent, mark };
+  }
+
+  it("opens a card from a deep link, in the user's language", async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, {
+      title: 'Ingliz tili: A1 darslik',
+      tags: ['a1', 'grammar'],
+      size: Math.round(1.5 * MB),
+    });
+    const labels: Record<string, string> = {
+      uz: '⬇️ Yuklab olish',
+      ru: '⬇️ Скачать',
+      en: '⬇️ Download',
+    };
+    const texts: Record<string, string> = {};
+    for (const [language, label] of Object.entries(labels)) {
+      const user = emu.user({ first_name: 'Deep', language_code: language });
+      const card = await openCard(emu, user, file.id);
+      assert.deepEqual(
+        buttonsOf(card).map((b) => b.text),
+        [label],
+      );
+      texts[language] = String(card.params.text);
+    }
+    assert.equal(
+      texts.uz,
+      '📄 Ingliz tili: A1 darslik\n\nTuri: hujjat\nHajmi: 1.5 MB\nTeglar: a1, grammar\nYuklab olishlar: 0',
+    );
+    assert.equal(
+      texts.ru,
+      '📄 Ingliz tili: A1 darslik\n\nТип: документ\nРазмер: 1.5 MB\nТеги: a1, grammar\nСкачиваний: 0',
+    );
+    assert.equal(
+      texts.en,
+      '📄 Ingliz tili: A1 darslik\n\nType: document\nSize: 1.5 MB\nTags: a1, grammar\nDownloads: 0',
+    );
+  });
+
+  it('downloads the processed copy, counts it, and tidies the chat', async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, { title: 'Present Simple', tags: ['grammar'] });
+    const user = emu.user({ first_name: 'Nodira', language_code: 'uz' });
+    const { card, sent, mark } = await download(user, file);
+    assert.equal(sent.params.document, file.processed_file_id);
+    assert.equal(sent.params.protect_content, undefined, 'PROTECT_CONTENT is off by default');
+    assert.equal(sent.params.caption, undefined, 'no auto-delete warning by default');
+
+    const calls = emu.calls.slice(mark);
+    const notice = calls.find((c) => c.method === 'sendMessage' && c.params.chat_id === user.id);
+    assert.equal(notice?.params.text, '⏳ Yuklanmoqda…');
+    assert.ok(notice && notice.at <= sent.at, 'the notice comes first');
+    const answered = calls.find((c) => c.method === 'answerCallbackQuery');
+    assert.ok(answered?.ok);
+
+    // The notice and the card go; the file stays.
+    await eventually(() => emu.messages(user.id).length === 1, 'the notice and the card to go');
+    const left = emu.messages(user.id);
+    assert.equal(left[0]?.document?.file_id, file.processed_file_id);
+    assert.ok(!left.some((m) => m.message_id === card.message_id));
+
+    await counted(file.id, 1);
+    assert.equal(await downloadsOf(file.id), 1);
+    const row = await db
+      .selectFrom('downloads')
+      .selectAll()
+      .where('file_id', '=', file.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.user_id, user.id);
+  });
+
+  it('sends audio and video with their own methods', async () => {
+    const { emu } = world;
+    const song = await addTestFile(emu, db, { title: 'Alphabet song', type: 'audio' });
+    const film = await addTestFile(emu, db, { title: 'Cartoon', type: 'video' });
+    const user = emu.user({ first_name: 'Media', language_code: 'en' });
+    assert.equal(
+      (await download(user, song, 'sendAudio')).sent.params.audio,
+      song.processed_file_id,
+    );
+    const other = emu.user({ first_name: 'Media2', language_code: 'en' });
+    assert.equal(
+      (await download(other, film, 'sendVideo')).sent.params.video,
+      film.processed_file_id,
+    );
+  });
+
+  it('sends the original of a file beyond the Bot API limits', async () => {
+    const { emu } = world;
+    const big = await addTestFile(emu, db, {
+      title: 'Full course recording',
+      size: 30 * MB,
+      processed: false,
+    });
+    const user = emu.user({ first_name: 'Big', language_code: 'en' });
+    const { sent } = await download(user, big);
+    assert.equal(sent.params.document, big.file_id);
+    await counted(big.id, 1);
+  });
+
+  it('processes a file with no processed copy yet on the fly, and sends the copy', async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, {
+      title: 'Fresh lesson',
+      processed: false,
+      addedBy: ADMIN,
+    });
+    const user = emu.user({ first_name: 'Eager', language_code: 'en' });
+    const { sent } = await download(user, file);
+    const sentId = String(sent.params.document);
+    assert.notEqual(sentId, file.file_id, 'the processed copy, not the original');
+    assert.equal(emu.fileInfo(sentId)?.file_name, 'Fresh lesson.pdf');
+    assert.equal((await findFile(db, file.id))?.processed_file_id, sentId);
+    await counted(file.id, 1);
+  });
+
+  it("runs a file's queued processing job at once for a download", async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, {
+      title: 'Queued lesson',
+      processed: false,
+      addedBy: ADMIN,
+    });
+    // As the upload dialog leaves it, but held back (a retry's backoff): the download must
+    // not wait for the queue.
+    await enqueueJob(db, file.id, null);
+    await db
+      .updateTable('processing_jobs')
+      .set({ run_after: Date.now() + 3600_000 })
+      .where('file_id', '=', file.id)
+      .execute();
+    const user = emu.user({ first_name: 'Keen', language_code: 'en' });
+    const { sent } = await download(user, file);
+    const sentId = String(sent.params.document);
+    assert.notEqual(sentId, file.file_id, 'the processed copy, not the original');
+    assert.equal(emu.fileInfo(sentId)?.file_name, 'Queued lesson.pdf');
+    await counted(file.id, 1);
+  });
+
+  it('counts concurrent downloads of one file exactly', async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, { title: 'Popular lesson' });
+    const users = Array.from({ length: 15 }, (_, i) =>
+      emu.user({ first_name: `Crowd${i}`, language_code: 'en' }),
+    );
+    const cards = await Promise.all(users.map((user) => openCard(emu, user, file.id)));
+    const mark = emu.mark();
+    users.forEach((user, i) => {
+      const card = cards[i];
+      assert.ok(card);
+      emu.pressButton(user, sentMessage(card), dataOf(card, /⬇️/));
+    });
+    await Promise.all(
+      users.map((user) =>
+        emu.waitForCall('sendDocument', (c) => c.ok && c.params.chat_id === user.id, {
+          after: mark,
+          timeoutMs: 15_000,
+        }),
+      ),
+    );
+    await counted(file.id, users.length);
+    assert.equal(await downloadsOf(file.id), users.length);
+  });
+
+  it('says clearly when a file was deleted', async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, { title: 'Soon gone' });
+    const user = emu.user({ first_name: 'Late', language_code: 'en' });
+    const card = sentMessage(await openCard(emu, user, file.id));
+    await deleteFile(db, file.id);
+
+    const answer = await pressAndWait(emu, user, card, dataOf(card, /⬇️/), 'answerCallbackQuery');
+    assert.equal(answer.params.text, 'This file has been deleted from the library.');
+    assert.equal(answer.params.show_alert, true);
+
+    const link = await openCard(emu, user, file.id);
+    assert.equal(link.params.text, 'This file has been deleted from the library.');
+    const unknown = await openCard(emu, emu.user({ language_code: 'ru' }), 999_999);
+    assert.equal(unknown.params.text, 'Этот файл удалён из библиотеки.');
+  });
+});

@@ -1,0 +1,103 @@
+import type { InlineKeyboardButton, Message, User } from 'grammy/types';
+import type { Db } from '../../src/db/database.js';
+import { addFile, setProcessedFile } from '../../src/db/files.js';
+import type { LibraryFile } from '../../src/db/schema.js';
+import type { CallRecord, Emulator } from '../emulator/index.js';
+
+/** A file to put in the library for a test, as the upload dialog would have. */
+export interface TestFile {
+  title: string;
+  tags?: string[];
+  type?: LibraryFile['type'];
+  /** Bytes of the original; default 2048. */
+  size?: number;
+  /** Default true: a processed copy named `<title><ext>` is made in the emulator. */
+  processed?: boolean;
+  addedBy?: number;
+}
+
+const EXTENSIONS = { document: '.pdf', audio: '.mp3', video: '.mp4' } as const;
+
+/**
+ * Creates the file (and its processed copy) in the emulator and the row in the bot's
+ * database, the way the upload dialog and processing leave them.
+ */
+export async function addTestFile(emu: Emulator, db: Db, spec: TestFile): Promise<LibraryFile> {
+  const type = spec.type ?? 'document';
+  const ext = EXTENSIONS[type];
+  const size = spec.size ?? 2048;
+  const original = emu.createFile({ kind: type, fileName: `upload${ext}`, size });
+  const row = await addFile(db, {
+    file_id: original.file_id,
+    file_unique_id: original.file_unique_id,
+    file_name: `upload${ext}`,
+    mime_type: null,
+    title: spec.title,
+    type,
+    size,
+    tags: spec.tags ?? [],
+    added_by: spec.addedBy ?? null,
+  });
+  if (spec.processed === false) return row;
+  const copy = emu.createFile({ kind: type, fileName: `${spec.title}${ext}`, size });
+  await setProcessedFile(db, row.id, copy.file_id);
+  return { ...row, processed_file_id: copy.file_id };
+}
+
+/** The inline buttons of a sent message (or of the call that sent it), row by row flattened. */
+export function buttonsOf(source: CallRecord | Message | undefined): InlineKeyboardButton[] {
+  const markup =
+    source && 'method' in source
+      ? (source.params.reply_markup as { inline_keyboard?: InlineKeyboardButton[][] } | undefined)
+      : source?.reply_markup;
+  return markup?.inline_keyboard?.flat() ?? [];
+}
+
+/** The callback_data of a button, by its text (exact or a pattern). */
+export function dataOf(source: CallRecord | Message | undefined, text: string | RegExp): string {
+  const button = buttonsOf(source).find((b) =>
+    typeof text === 'string' ? b.text === text : text.test(b.text),
+  );
+  if (!button || !('callback_data' in button) || !button.callback_data) {
+    const texts = buttonsOf(source).map((b) => b.text);
+    throw new Error(`no button ${text} among ${JSON.stringify(texts)}`);
+  }
+  return button.callback_data;
+}
+
+/** The message a sendMessage/sendDocument call delivered. */
+export function sentMessage(call: CallRecord): Message {
+  if (!call.ok || !call.result?.message_id) throw new Error(`${call.method} did not deliver`);
+  return call.result as unknown as Message;
+}
+
+/**
+ * Presses a button and resolves with the next successful call of `method` to the user's chat
+ * (a call Telegram refused with 429 is retried by the bot; the retry is the one wanted).
+ */
+export async function pressAndWait(
+  emu: Emulator,
+  user: User,
+  message: Message,
+  data: string,
+  method: string,
+  timeoutMs = 8000,
+): Promise<CallRecord> {
+  const mark = emu.mark();
+  const update = emu.pressButton(user, message, data);
+  const mine = (call: CallRecord) =>
+    method === 'answerCallbackQuery'
+      ? call.params.callback_query_id === update.callback_query?.id
+      : call.ok && call.params.chat_id === user.id;
+  return emu.waitForCall(method, mine, { after: mark, timeoutMs });
+}
+
+/** Opens a file's card with the deep link `/start f_<id>`; resolves with the card's call. */
+export async function openCard(emu: Emulator, user: User, fileId: number): Promise<CallRecord> {
+  const mark = emu.mark();
+  emu.sendCommand(user, `/start f_${fileId}`);
+  return emu.waitForCall('sendMessage', (c) => c.ok && c.params.chat_id === user.id, {
+    after: mark,
+    timeoutMs: 8000,
+  });
+}

@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { User } from 'grammy/types';
+import sharp from 'sharp';
+import { findFile } from '../../src/db/files.js';
+import { eventually, startWorld, type World } from './harness.js';
+
+const ADMIN = 9001;
+
+describe('upload dialog and processing', () => {
+  let world: World;
+  let admin: User;
+  before(async () => {
+    world = await startWorld({
+      env: { ADMIN_IDS: String(ADMIN) },
+      emulator: { perChatRate: null },
+    });
+    admin = world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
+  });
+  after(() => world.close());
+
+  /** Sends a file as the admin and resolves with the bot's answer. */
+  async function sendFile(spec: Parameters<World['emu']['sendFile']>[1]) {
+    const { emu } = world;
+    const mark = emu.mark();
+    emu.sendFile(admin, spec);
+    return emu.waitForCall('sendMessage', (c) => c.ok && c.params.chat_id === ADMIN, {
+      after: mark,
+    });
+  }
+
+  const text = (call: { params: Record<string, unknown> }) => String(call.params.text);
+
+  /** Waits for the admin's final notice about a job (processed, original or failed). */
+  const jobNotice = (title: string, after: number) =>
+    world.emu.waitForCall(
+      'sendMessage',
+      (c) => c.params.chat_id === ADMIN && /^(✅|ℹ️|⚠️) «/.test(text(c)) && text(c).includes(title),
+      { after, timeoutMs: 20_000 },
+    );
+
+  it('walks the whole dialog, then processes the file with the new name and a thumbnail', async () => {
+    const { emu } = world;
+    assert.match(text(await world.ask(admin, '/upload')), /^Send the file to add/);
+    assert.match(text(await world.ask(admin, 'hello')), /^That is not a file/);
+    const refused = await sendFile({ kind: 'document', fileName: 'setup.exe', content: 'MZ' });
+    assert.equal(
+      text(refused),
+      '«setup.exe» cannot be added: .exe files are not allowed in the library.',
+    );
+
+    const pdf = 'PDF bytes of the grammar lesson';
+    assert.match(
+      text(await sendFile({ kind: 'document', fileName: 'grammar.pdf', content: pdf })),
+      /^Now send the title/,
+    );
+    assert.match(text(await world.ask(admin, 'Grammar Basics')), /^Send tags/);
+    const mark = emu.mark();
+    const saved = text(await world.ask(admin, 'Grammar, A1 , grammar,english'));
+    const [, id] = /^✅ Saved as #(\d+) «Grammar Basics - PrimeLingoBot»/.exec(saved) ?? [];
+    assert.ok(id, saved);
+    assert.match(saved, new RegExp(`https://t\\.me/PrimeLingoBot\\?start=f_${id}`));
+
+    const db = await world.db();
+    const row = await findFile(db, Number(id));
+    assert.equal(row?.tags, 'grammar,a1,english');
+
+    const upload = await emu.waitForCall('sendDocument', (c) => c.ok, {
+      after: mark,
+      timeoutMs: 20_000,
+    });
+    const document = upload.params.document as { fileName: string; sha256: string };
+    assert.equal(document.fileName, 'Grammar Basics - PrimeLingoBot.pdf');
+    const thumbnail = upload.params.thumbnail as { valid: boolean };
+    assert.equal(thumbnail.valid, true);
+    const done = await jobNotice('Grammar Basics', mark);
+    assert.match(text(done), /users get Grammar Basics - PrimeLingoBot\.pdf with the thumbnail/);
+    const processed = await eventually(
+      async () => (await findFile(db, Number(id)))?.processed_file_id,
+      'processed_file_id',
+    );
+    assert.equal(emu.fileInfo(processed ?? '')?.sha256, emu.fileInfo(row?.file_id ?? '')?.sha256);
+    assert.deepEqual(await readdir(join(world.bot.dataDir, 'tmp')), []);
+  });
+
+  it('resumes the dialog after a restart at every step', async () => {
+    await world.ask(admin, '/upload');
+    await world.restart();
+    assert.match(
+      text(
+        await sendFile({
+          kind: 'audio',
+          fileName: 'lesson 1.mp3',
+          mimeType: 'audio/mpeg',
+          content: 'ID3 audio',
+        }),
+      ),
+      /^Now send the title/,
+    );
+    await world.restart();
+    assert.match(text(await world.ask(admin, 'Listening 1 - PrimeLingoBot')), /^Send tags/);
+    await world.restart();
+    const mark = world.emu.mark();
+    const saved = text(await world.ask(admin, '/skip'));
+    const [, id] = /^✅ Saved as #(\d+) «Listening 1 - PrimeLingoBot»/.exec(saved) ?? [];
+    assert.ok(id, saved);
+    await jobNotice('Listening 1', mark);
+    const row = await findFile(await world.db(), Number(id));
+    assert.equal(row?.type, 'audio');
+    assert.equal(row?.tags, '');
+  });
+
+  it('cancels at every step', async () => {
+    await world.ask(admin, '/upload');
+    assert.equal(text(await world.ask(admin, '/cancel')), 'Cancelled.');
+    await world.ask(admin, '/upload');
+    await sendFile({ kind: 'video', fileName: 'clip.mp4', content: 'video' });
+    assert.equal(text(await world.ask(admin, '/cancel')), 'Cancelled.');
+    await world.ask(admin, '/upload');
+    await sendFile({ kind: 'video', fileName: 'clip2.mp4', content: 'video 2' });
+    await world.ask(admin, 'Clip');
+    assert.equal(text(await world.ask(admin, '/cancel')), 'Cancelled.');
+    assert.equal(text(await world.ask(admin, '/cancel')), 'There is nothing to cancel.');
+    const db = await world.db();
+    assert.equal(
+      await db.selectFrom('files').select('id').where('title', 'like', 'Clip%').executeTakeFirst(),
+      undefined,
+    );
+  });
+
+  it('names the existing entry when the same file is uploaded again', async () => {
+    const { emu } = world;
+    await world.ask(admin, '/upload');
+    const first = emu.sendFile(admin, {
+      kind: 'document',
+      fileName: 'words.pdf',
+      content: 'vocabulary list',
+    });
+    await emu.waitForCall('sendMessage', (c) => text(c).startsWith('Now send the title'), {
+      after: emu.mark() - 1,
+    });
+    await world.ask(admin, 'Vocabulary');
+    const saved = text(await world.ask(admin, '/skip'));
+    const [, id] = /#(\d+)/.exec(saved) ?? [];
+
+    await world.ask(admin, '/upload');
+    const fileId = first.message?.document?.file_id;
+    assert.ok(fileId);
+    const again = await sendFile({ fileId, kind: 'document' });
+    assert.equal(
+      text(again),
+      `This file is already in the library: #${id} «Vocabulary - PrimeLingoBot».`,
+    );
+  });
+
+  it('serves a file beyond the Bot API limits as the original and says why', async () => {
+    const { emu } = world;
+    await world.ask(admin, '/upload');
+    await sendFile({ kind: 'video', fileName: 'lecture.mp4', size: 30 * 1024 * 1024 });
+    await world.ask(admin, 'Long Lecture');
+    const mark = emu.mark();
+    await world.ask(admin, '/skip');
+    const notice = await jobNotice('Long Lecture', mark);
+    assert.equal(
+      text(notice),
+      'ℹ️ «Long Lecture - PrimeLingoBot» (30 MB) is over the Bot API download limit of 20 MB, so it is not renamed: users get the original file.',
+    );
+    assert.equal(emu.calls.slice(mark).filter((c) => c.method === 'sendVideo').length, 0);
+  });
+
+  it('finishes a job interrupted by a crash after the restart, leaving no temporary file', async () => {
+    const { emu } = world;
+    await world.ask(admin, '/upload');
+    await sendFile({ kind: 'document', fileName: 'reading.pdf', content: 'a'.repeat(200_000) });
+    await world.ask(admin, 'Reading');
+    emu.hang('sendDocument');
+    const tmp = join(world.bot.dataDir, 'tmp');
+    await world.ask(admin, '/skip');
+    // The worker has the original on disk and its upload hangs: kill the bot right there.
+    await eventually(async () => (await readdir(tmp)).length > 0, 'a download in progress');
+    await world.crash();
+    const mark = emu.mark();
+    const done = await jobNotice('Reading', mark);
+    assert.match(text(done), /^✅ «Reading - PrimeLingoBot» is processed/);
+    assert.deepEqual(await readdir(tmp), []);
+  });
+
+  it('/set_thumb makes the next image the default thumbnail', async () => {
+    const { emu } = world;
+    assert.match(text(await world.ask(admin, '/set_thumb')), /^Send the picture/);
+    assert.match(
+      text(await sendFile({ kind: 'document', fileName: 'notes.txt', content: 'text' })),
+      /^That is not an image/,
+    );
+    const png = await sharp({
+      create: { width: 1000, height: 800, channels: 3, background: { r: 200, g: 30, b: 60 } },
+    })
+      .png()
+      .toBuffer();
+    const saved = await sendFile({ kind: 'photo', content: png });
+    assert.match(text(saved), /^✅ The new default thumbnail is set: 320x256, /);
+
+    await world.ask(admin, '/upload');
+    await sendFile({ kind: 'document', fileName: 'phrases.pdf', content: 'phrasebook' });
+    await world.ask(admin, 'Phrases');
+    const mark = emu.mark();
+    await world.ask(admin, '/skip');
+    const upload = await emu.waitForCall('sendDocument', (c) => c.ok, {
+      after: mark,
+      timeoutMs: 20_000,
+    });
+    const { isJpeg, width, height, valid } = upload.params.thumbnail as Record<string, unknown>;
+    assert.deepEqual(
+      { isJpeg, width, height, valid },
+      { isJpeg: true, width: 320, height: 256, valid: true },
+    );
+  });
+});
