@@ -84,6 +84,12 @@ const schema = z
       .positive('must be positive')
       .max(30, 'must be at most 30 (Telegram allows about 30 messages per second)')
       .default(25),
+    BROADCAST_PAID: boolean,
+    BROADCAST_PAID_RATE: z.coerce
+      .number({ message: 'must be a number' })
+      .positive('must be positive')
+      .max(1000, 'must be at most 1000 (the paid broadcast limit)')
+      .default(1000),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -136,7 +142,10 @@ export interface Config {
     adminUsername: string | undefined;
     adminPassword: string | undefined;
   };
+  /** Broadcast messages per second. */
   broadcastRate: number;
+  /** Paid broadcasts (allow_paid_broadcast, Telegram Stars) and their rate. */
+  broadcastPaid: { enabled: boolean; rate: number };
   logLevel: Env['LOG_LEVEL'];
   logFile: string | undefined;
 }
@@ -185,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       adminPassword: e.ADMIN_PASSWORD,
     },
     broadcastRate: e.BROADCAST_RATE,
+    broadcastPaid: { enabled: e.BROADCAST_PAID, rate: e.BROADCAST_PAID_RATE },
     logLevel: e.LOG_LEVEL,
     logFile: e.LOG_FILE,
   };

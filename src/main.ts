@@ -2,10 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '@grammyjs/runner';
+import { Api } from 'grammy';
+import { createBroadcastStatus } from './bot/broadcast-status.js';
 import { setCommands } from './bot/commands.js';
 import { deleteMessageQuietly } from './bot/delete-message.js';
 import { createBot } from './bot/index.js';
 import { createJobNotifier } from './bot/job-notices.js';
+import { BroadcastActor } from './broadcast/actor.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { pruneHealth } from './db/health.js';
@@ -77,6 +80,17 @@ async function main(): Promise<void> {
       ),
     notify: (chatId, notice) => notifyJob(chatId, notice),
   });
+  const paid = config.broadcastPaid.enabled;
+  const broadcasts = new BroadcastActor({
+    db,
+    // Its own client: no auto-retry (the actor pauses its limiter on a 429), and handlers'
+    // calls never queue behind a broadcast.
+    api: new Api(config.botToken, { apiRoot: config.apiRoot, timeoutSeconds: 30 }),
+    logger,
+    rate: paid ? config.broadcastPaid.rate : config.broadcastRate,
+    paid,
+    report: (progress) => reportBroadcast(progress),
+  });
   const { bot, inFlight, i18n } = createBot({
     config,
     db,
@@ -84,10 +98,12 @@ async function main(): Promise<void> {
     scrub: createScrubber(known),
     sessionsDir: join(config.dataDir, 'sessions'),
     processing: jobs,
+    broadcasts,
     pool,
     thumbnails,
   });
   const notifyJob = createJobNotifier(bot.api, i18n, db, config.defaultLanguage);
+  const reportBroadcast = createBroadcastStatus(bot.api, i18n, db, config.defaultLanguage);
   await bot.init();
 
   const runner = run(bot, {
@@ -107,6 +123,7 @@ async function main(): Promise<void> {
     sink: { concurrency: 100 },
   });
   await jobs.start();
+  broadcasts.start();
   // Deletes sent files once AUTO_DELETE_MINUTES pass; rows that fell due while down go first.
   const autoDelete = new AutoDelete({
     db,
@@ -131,7 +148,7 @@ async function main(): Promise<void> {
     if (runner.isRunning()) await runner.stop();
     // Running jobs are cancelled first (they run again after the restart), so a download
     // waiting for one is answered with the original instead of holding shutdown up.
-    await jobs.stop();
+    await Promise.all([jobs.stop(), broadcasts.stop()]);
     await autoDelete.stop();
     await inFlight.drain();
     // The runner confirms an offset only with its next getUpdates: confirm the last batch

@@ -18,3 +18,11 @@ export const DELETE_NO_PREFIX = 'del-no:';
 export const deleteNoData = (id: number) => `${DELETE_NO_PREFIX}${id}`;
 export const PAGE_PREFIX = 'page:';
 export const pageData = (page: number, key: string) => `${PAGE_PREFIX}${page}:${key}`;
+
+// Broadcasts: confirm or drop a draft, stop one that is being sent.
+export const BROADCAST_SEND_PREFIX = 'bc-send:';
+export const broadcastSendData = (id: number) => `${BROADCAST_SEND_PREFIX}${id}`;
+export const BROADCAST_DROP_PREFIX = 'bc-drop:';
+export const broadcastDropData = (id: number) => `${BROADCAST_DROP_PREFIX}${id}`;
+export const BROADCAST_STOP_PREFIX = 'bc-stop:';
+export const broadcastStopData = (id: number) => `${BROADCAST_STOP_PREFIX}${id}`;

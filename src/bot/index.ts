@@ -10,6 +10,7 @@ import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
 import { configureApi } from './api.js';
 import type { Context, SessionData } from './context.js';
+import { broadcastFeature } from './features/broadcast.js';
 import { fileCardFeature } from './features/file-card.js';
 import { forceSubscribeFeature } from './features/force-subscribe.js';
 import { helpFeature } from './features/help.js';
@@ -41,6 +42,8 @@ export interface BotDeps {
   processing: Processing;
   pool: Pick<ProcessingPool, 'makeThumbnail'>;
   thumbnails: ThumbnailStore;
+  /** The broadcast actor, told when a broadcast is confirmed. */
+  broadcasts: { kick(): void };
   /** Skips getMe at start-up (tests). */
   botInfo?: UserFromGetMe;
   flood?: FloodOptions;
@@ -91,6 +94,7 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
   protectedBot.use(fileCardFeature);
   protectedBot.use(inlineFeature);
   protectedBot.use(statsFeature);
+  protectedBot.use(broadcastFeature(() => deps.broadcasts.kick()));
   // Last before the catch-all: plain text is a search only when no command or dialog took it.
   protectedBot.use(searchFeature);
   protectedBot.use(unhandledFeature);

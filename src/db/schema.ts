@@ -106,6 +106,38 @@ export interface ScheduledDeletionsTable {
   delete_at: number;
 }
 
+export interface BroadcastsTable {
+  id: Generated<number>;
+  /** draft: awaiting the admin's Send; queued/running: the actor's; done/cancelled: over. */
+  status: 'draft' | 'queued' | 'running' | 'done' | 'cancelled';
+  created_by: number | null;
+  /** A text broadcast, with its formatting (JSON MessageEntity[])... */
+  text: string | null;
+  entities: string | null;
+  /** ...or a copy of any message (copyMessage keeps media, captions and formatting). */
+  from_chat_id: number | null;
+  message_id: number | null;
+  /** The admin's status message, edited with the progress. */
+  status_chat_id: number | null;
+  status_message_id: number | null;
+  created_at: CreatedAt;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface BroadcastRecipientsTable {
+  broadcast_id: number;
+  user_id: number;
+  /** blocked: the user blocked the bot, is deactivated or gone (not a failure). */
+  status: ColumnType<
+    'pending' | 'sent' | 'blocked' | 'failed',
+    'pending' | undefined,
+    'sent' | 'blocked' | 'failed'
+  >;
+  error: string | null;
+  updated_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   files: FilesTable;
@@ -116,8 +148,11 @@ export interface Database {
   join_requests: JoinRequestsTable;
   processing_jobs: ProcessingJobsTable;
   scheduled_deletions: ScheduledDeletionsTable;
+  broadcasts: BroadcastsTable;
+  broadcast_recipients: BroadcastRecipientsTable;
 }
 
 export type User = Selectable<UsersTable>;
+export type Broadcast = Selectable<BroadcastsTable>;
 /** A library file as callers see it; the search columns are the index's business. */
 export type LibraryFile = Omit<Selectable<FilesTable>, 'search_title' | 'search_tags'>;

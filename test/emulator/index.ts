@@ -174,9 +174,12 @@ export class Emulator {
     return this.state.chats.addUser(spec);
   }
 
-  /** The user blocks the bot: a my_chat_member update; sends answer 403 until unblocked. */
-  blockBot(user: User): Update | undefined {
-    return this.people.setBlocked(user, true);
+  /**
+   * The user blocks the bot: a my_chat_member update (none with `{ notify: false }`: the bot
+   * missed it); sends answer 403 until unblocked.
+   */
+  blockBot(user: User, { notify = true }: { notify?: boolean } = {}): Update | undefined {
+    return this.people.setBlocked(user, true, notify);
   }
 
   /** The user unblocks the bot (my_chat_member kicked -> member). */

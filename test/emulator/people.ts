@@ -108,11 +108,15 @@ export class People {
     });
   }
 
-  /** Blocking or unblocking the bot: a my_chat_member update, and sends fail meanwhile. */
-  setBlocked(user: User, blocked: boolean): Update | undefined {
+  /**
+   * Blocking or unblocking the bot: a my_chat_member update (unless `notify` is false: the
+   * update was lost, as after a bot's long outage), and sends fail meanwhile.
+   */
+  setBlocked(user: User, blocked: boolean, notify = true): Update | undefined {
     const userState = this.state.chats.userState(user.id);
     if (userState.blocked === blocked) return undefined;
     userState.blocked = blocked;
+    if (!notify) return undefined;
     const member = (status: 'member' | 'kicked'): ChatMember =>
       chatMember(status, this.state.chats.bot);
     return this.state.updates.push({

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as filesSearch from './0002-files-search.js';
 import * as libraryJobs from './0003-library-jobs.js';
+import * as broadcasts from './0004-broadcasts.js';
 
 /** Every migration, in order; names sort in the order they run. */
 export const migrations: MigrationProvider = {
@@ -10,6 +11,7 @@ export const migrations: MigrationProvider = {
       '0001-initial': initial,
       '0002-files-search': filesSearch,
       '0003-library-jobs': libraryJobs,
+      '0004-broadcasts': broadcasts,
     };
   },
 };

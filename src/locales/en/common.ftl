@@ -17,6 +17,7 @@ help-admin =
     You are an admin of this bot (id { $id }).
     • /upload: add a file to the library (/cancel stops);
     • /set_thumb: set the default thumbnail;
+    • /broadcast: send a message to every user (/broadcast_cancel stops it);
     • /stats: users, files and downloads;
     • a file's card has a 🗑 Delete button for you.
 

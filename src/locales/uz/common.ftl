@@ -17,6 +17,7 @@ help-admin =
     Siz ushbu botning adminisiz (id { $id }).
     • /upload: kutubxonaga fayl qo'shish (/cancel — bekor qilish);
     • /set_thumb: standart muqovani o'rnatish;
+    • /broadcast: barcha foydalanuvchilarga xabar yuborish (/broadcast_cancel — to'xtatish);
     • /stats: foydalanuvchilar, fayllar va yuklab olishlar;
     • fayl kartochkasida siz uchun 🗑 O'chirish tugmasi bor.
 

@@ -1,0 +1,100 @@
+import { Composer } from 'grammy';
+import type { MessageEntity } from 'grammy/types';
+import {
+  activeBroadcast,
+  cancelBroadcast,
+  confirmBroadcast,
+  countAudience,
+  createDraft,
+  dropDraft,
+} from '../../db/broadcasts.js';
+import { ignoreApiError } from '../api-errors.js';
+import {
+  BROADCAST_DROP_PREFIX,
+  BROADCAST_SEND_PREFIX,
+  BROADCAST_STOP_PREFIX,
+} from '../callback-data.js';
+import type { Context } from '../context.js';
+import { confirmBroadcastKeyboard } from '../keyboards/broadcast.js';
+import { isAdmin } from '../middlewares/admin.js';
+
+const id = (prefix: string) => new RegExp(`^${prefix}(\\d+)$`);
+
+/**
+ * Admins' broadcasts: `/broadcast <text>` or `/broadcast` in reply to any message (copied
+ * as it is), the audience and Send / Cancel first; then the broadcast actor sends it and
+ * keeps the status message up to date. Stop button or /broadcast_cancel to stop it.
+ */
+export function broadcastFeature(kick: () => void): Composer<Context> {
+  const feature = new Composer<Context>();
+  const admin = feature.chatType('private').filter(isAdmin);
+
+  admin.command('broadcast', async (ctx) => {
+    const reply = ctx.message.reply_to_message;
+    const text = ctx.match.trim();
+    if (!reply && !text) return ctx.reply(ctx.t('broadcast-usage'));
+    const draft = reply
+      ? await createDraft(ctx.db, ctx.from.id, {
+          fromChatId: ctx.chat.id,
+          messageId: reply.message_id,
+        })
+      : await createDraft(ctx.db, ctx.from.id, {
+          text,
+          entities: shiftEntities(ctx.message, text),
+        });
+    await ctx.reply(ctx.t('broadcast-confirm', { count: await countAudience(ctx.db) }), {
+      reply_markup: confirmBroadcastKeyboard(ctx, draft),
+    });
+  });
+
+  admin.callbackQuery(id(BROADCAST_SEND_PREFIX), async (ctx) => {
+    const message = ctx.callbackQuery.message;
+    if (!message) return ctx.answerCallbackQuery();
+    const count = await confirmBroadcast(ctx.db, Number(ctx.match[1]), {
+      chatId: message.chat.id,
+      messageId: message.message_id,
+    });
+    if (count === undefined) return ctx.answerCallbackQuery({ text: ctx.t('broadcast-not-draft') });
+    await ctx.answerCallbackQuery();
+    await ctx
+      .editMessageText(ctx.t('broadcast-queued', { count }))
+      .catch(ignoreApiError('message is not modified'));
+    kick();
+  });
+
+  admin.callbackQuery(id(BROADCAST_DROP_PREFIX), async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (await dropDraft(ctx.db, Number(ctx.match[1]))) {
+      await ctx
+        .editMessageText(ctx.t('broadcast-dropped'))
+        .catch(ignoreApiError('message is not modified'));
+    }
+  });
+
+  admin.callbackQuery(id(BROADCAST_STOP_PREFIX), async (ctx) => {
+    const stopped = await cancelBroadcast(ctx.db, Number(ctx.match[1]));
+    await ctx.answerCallbackQuery({
+      text: ctx.t(stopped ? 'broadcast-stopping' : 'broadcast-not-running'),
+    });
+  });
+
+  admin.command('broadcast_cancel', async (ctx) => {
+    const active = await activeBroadcast(ctx.db);
+    const stopped = active !== undefined && (await cancelBroadcast(ctx.db, active.id));
+    await ctx.reply(ctx.t(stopped ? 'broadcast-stopping' : 'broadcast-not-running'));
+  });
+
+  return feature;
+}
+
+/** The command's formatting, moved to the text that follows `/broadcast `. */
+function shiftEntities(
+  message: { text?: string; entities?: MessageEntity[] },
+  text: string,
+): MessageEntity[] | undefined {
+  const start = message.text?.indexOf(text) ?? -1;
+  const entities = (message.entities ?? [])
+    .filter((entity) => entity.type !== 'bot_command' && entity.offset >= start)
+    .map((entity) => ({ ...entity, offset: entity.offset - start }));
+  return start >= 0 && entities.length > 0 ? entities : undefined;
+}

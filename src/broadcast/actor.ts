@@ -1,0 +1,259 @@
+import Bottleneck from 'bottleneck';
+import { type Api, GrammyError, HttpError } from 'grammy';
+import {
+  type BroadcastCounts,
+  claimBroadcast,
+  countRecipients,
+  findBroadcast,
+  finishBroadcast,
+  markRecipient,
+  pendingRecipients,
+} from '../db/broadcasts.js';
+import type { Db } from '../db/database.js';
+import type { Broadcast } from '../db/schema.js';
+import { setBlocked } from '../db/users.js';
+import type { Logger } from '../logger.js';
+
+/** How a broadcast stands, for the admin's status message. */
+export interface BroadcastProgress {
+  broadcast: Broadcast;
+  counts: BroadcastCounts;
+  /** Messages per second since this run started. */
+  rate: number;
+  /** over: the run ended (done or cancelled); the report is final. */
+  over: boolean;
+}
+
+export interface BroadcastActorDeps {
+  db: Db;
+  /** An Api of its own, without auto-retry: the actor handles 429s for the whole limiter. */
+  api: Api;
+  logger: Logger;
+  /** Messages per second, the whole bot's share for broadcasts. */
+  rate: number;
+  /** Sends with allow_paid_broadcast (the rate is then the paid one). */
+  paid: boolean;
+  /** Edits the admin's status message; called every few seconds and at the end. */
+  report: (progress: BroadcastProgress) => Promise<void>;
+  reportEveryMs?: number;
+  /** How often the actor looks for new broadcasts and cancellations. */
+  pollMs?: number;
+}
+
+/** Retries of one message after a 5xx or a network error. */
+const TRANSIENT_ATTEMPTS = 3;
+/** Retries after 429s; each one pauses the whole limiter first. */
+const RATE_LIMIT_ATTEMPTS = 10;
+const BATCH = 500;
+
+/** Telegram's answers that mean the recipient is gone for good, not a failure to retry. */
+const GONE = [
+  'bot was blocked by the user',
+  'user is deactivated',
+  'chat not found',
+  'bot was kicked',
+  "bot can't initiate conversation",
+];
+
+type Attempt = { done: true } | { retryAfter: number } | { transient: string };
+
+/**
+ * The broadcast actor: claims queued broadcasts (or one a crash left running) one at a
+ * time and sends to every pending recipient through a Bottleneck limiter: at most `rate`
+ * messages a second with several in flight. A 429 pauses the whole limiter for its
+ * retry_after; 5xx and network errors are retried with backoff a bounded number of times.
+ * Each recipient's outcome is written as soon as its message is sent, so after a crash only
+ * the messages in flight (at most the limiter's concurrency) can be sent twice.
+ */
+export class BroadcastActor {
+  private readonly concurrency: number;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  /** Drops the running broadcast's waiting messages (shutdown). */
+  private halt: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly deps: BroadcastActorDeps) {
+    // Enough messages in flight to keep the rate through the API's latency.
+    this.concurrency = Math.min(50, Math.max(4, Math.ceil(deps.rate / 10)));
+  }
+
+  /** The most messages that can be in flight, and so sent twice after a crash. */
+  get maxInFlight(): number {
+    return this.concurrency;
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Looks for work now rather than at the next poll (a broadcast was just confirmed). */
+  kick(): void {
+    this.wake?.();
+  }
+
+  /** Stops sending; messages in flight finish and are recorded. The rest stay pending. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.halt?.();
+    this.kick();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const broadcast = await claimBroadcast(this.deps.db);
+        if (broadcast) {
+          await this.send(broadcast);
+          continue;
+        }
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'broadcast actor failed; retrying');
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, this.deps.pollMs ?? 1000).unref();
+      });
+    }
+  }
+
+  private async send(broadcast: Broadcast): Promise<void> {
+    const { db, logger } = this.deps;
+    const log = logger.child({ broadcast_id: broadcast.id });
+    const limiter = new Bottleneck({
+      maxConcurrent: this.concurrency,
+      minTime: 1000 / this.deps.rate,
+    });
+    const started = Date.now();
+    let sentHere = 0;
+    let cancelled = false;
+    const halted = () => cancelled || this.stopped;
+    // Waiting messages are dropped at once; those in flight finish and are recorded.
+    this.halt = () => void limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    let pausedUntil = 0;
+    const pause = (seconds: number) => {
+      const until = Date.now() + seconds * 1000;
+      if (until <= pausedUntil) return;
+      pausedUntil = until;
+      limiter.updateSettings({ reservoir: 0 });
+      setTimeout(() => {
+        if (Date.now() >= pausedUntil) limiter.updateSettings({ reservoir: null });
+      }, until - Date.now()).unref();
+      log.warn({ retry_after: seconds }, 'broadcast paused by a 429');
+    };
+
+    const progress = async (over: boolean) => {
+      const current = (await findBroadcast(db, broadcast.id)) ?? broadcast;
+      const counts = await countRecipients(db, broadcast.id);
+      const seconds = (Date.now() - started) / 1000;
+      await this.deps.report({
+        broadcast: current,
+        counts,
+        rate: seconds > 0 ? sentHere / seconds : 0,
+        over,
+      });
+    };
+    const watch = setInterval(() => {
+      void findBroadcast(db, broadcast.id).then((row) => {
+        if (row?.status !== 'cancelled' || cancelled) return;
+        cancelled = true;
+        this.halt?.();
+      });
+    }, 250);
+    const reporter = setInterval(() => {
+      progress(false).catch((error: unknown) => log.warn({ err: error }, 'progress report failed'));
+    }, this.deps.reportEveryMs ?? 3000);
+
+    const attempt = async (userId: number): Promise<Attempt> => {
+      if (halted()) return { done: true };
+      try {
+        await this.deliver(broadcast, userId);
+        await markRecipient(db, broadcast.id, userId, 'sent');
+        sentHere++;
+        return { done: true };
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code === 429) {
+          return { retryAfter: error.parameters.retry_after ?? 1 };
+        }
+        if (error instanceof GrammyError && GONE.some((text) => error.description.includes(text))) {
+          await markRecipient(db, broadcast.id, userId, 'blocked', error.description);
+          await setBlocked(db, userId, true);
+          return { done: true };
+        }
+        if (
+          error instanceof HttpError ||
+          (error instanceof GrammyError && error.error_code >= 500)
+        ) {
+          return { transient: error.message };
+        }
+        const reason = error instanceof GrammyError ? error.description : String(error);
+        await markRecipient(db, broadcast.id, userId, 'failed', reason);
+        return { done: true };
+      }
+    };
+
+    const recipient = async (userId: number) => {
+      let transient = 0;
+      for (let limited = 0; ; ) {
+        let outcome: Attempt;
+        try {
+          outcome = await limiter.schedule(() => attempt(userId));
+        } catch {
+          return; // dropped by a cancel or a shutdown: it stays pending
+        }
+        if ('done' in outcome || halted()) return;
+        if ('retryAfter' in outcome) {
+          pause(outcome.retryAfter);
+          if (++limited <= RATE_LIMIT_ATTEMPTS) continue;
+          return markRecipient(db, broadcast.id, userId, 'failed', 'rate limited too many times');
+        }
+        if (++transient > TRANSIENT_ATTEMPTS) {
+          return markRecipient(db, broadcast.id, userId, 'failed', outcome.transient);
+        }
+        // At least a second: also Telegram's pace for one chat.
+        await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (transient - 1)));
+      }
+    };
+
+    log.info('broadcast started');
+    try {
+      for (let after = 0; !halted(); ) {
+        const batch = await pendingRecipients(db, broadcast.id, after, BATCH);
+        if (batch.length === 0) break;
+        after = batch.at(-1) ?? after;
+        await Promise.all(batch.map(recipient));
+      }
+      if (!halted()) await finishBroadcast(db, broadcast.id);
+    } finally {
+      clearInterval(watch);
+      clearInterval(reporter);
+      this.halt();
+      this.halt = undefined;
+    }
+    if (this.stopped && !cancelled) {
+      log.info(
+        { sent: sentHere },
+        'broadcast interrupted by shutdown: it resumes at the next start',
+      );
+      return;
+    }
+    log.info({ sent: sentHere, cancelled }, 'broadcast over');
+    await progress(true).catch((error: unknown) => log.warn({ err: error }, 'final report failed'));
+  }
+
+  private async deliver(broadcast: Broadcast, userId: number): Promise<void> {
+    const paid = this.deps.paid ? { allow_paid_broadcast: true } : {};
+    if (broadcast.text !== null) {
+      const entities = broadcast.entities ? JSON.parse(broadcast.entities) : undefined;
+      await this.deps.api.sendMessage(userId, broadcast.text, { entities, ...paid });
+    } else {
+      await this.deps.api.copyMessage(
+        userId,
+        broadcast.from_chat_id ?? 0,
+        broadcast.message_id ?? 0,
+        paid,
+      );
+    }
+  }
+}

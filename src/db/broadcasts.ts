@@ -1,0 +1,188 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import type { Broadcast, BroadcastRecipientsTable } from './schema.js';
+
+type RecipientStatus = 'sent' | 'blocked' | 'failed';
+
+/** What a broadcast sends: a text with its formatting, or a copy of a message. */
+export type BroadcastContent =
+  | { text: string; entities?: unknown[] }
+  | { fromChatId: number; messageId: number };
+
+/** Adds a broadcast awaiting the admin's confirmation; returns its id. */
+export async function createDraft(
+  db: Db,
+  createdBy: number,
+  content: BroadcastContent,
+): Promise<number> {
+  const row = await db
+    .insertInto('broadcasts')
+    .values({
+      status: 'draft',
+      created_by: createdBy,
+      ...('text' in content
+        ? {
+            text: content.text,
+            entities: content.entities ? JSON.stringify(content.entities) : null,
+          }
+        : { from_chat_id: content.fromChatId, message_id: content.messageId }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Users a broadcast would reach now: not banned, not known to have blocked the bot. */
+export async function countAudience(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('banned_at', 'is', null)
+    .where('blocked_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * Confirms a draft: takes its recipients (the audience at this moment) and queues it, in one
+ * transaction. Returns the number of recipients, or undefined when it is no longer a draft.
+ */
+export async function confirmBroadcast(
+  db: Db,
+  id: number,
+  status: { chatId: number; messageId: number },
+): Promise<number | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const queued = await trx
+      .updateTable('broadcasts')
+      .set({ status: 'queued', status_chat_id: status.chatId, status_message_id: status.messageId })
+      .where('id', '=', id)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    if (Number(queued.numUpdatedRows) === 0) return undefined;
+    const taken = await trx
+      .insertInto('broadcast_recipients')
+      .columns(['broadcast_id', 'user_id'])
+      .expression((eb) =>
+        eb
+          .selectFrom('users')
+          .select([sql<number>`${id}`.as('broadcast_id'), 'id'])
+          .where('banned_at', 'is', null)
+          .where('blocked_at', 'is', null),
+      )
+      .executeTakeFirst();
+    return Number(taken.numInsertedOrUpdatedRows ?? 0);
+  });
+}
+
+/** Drops a draft the admin declined; false when it was not a draft any more. */
+export async function dropDraft(db: Db, id: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('broadcasts')
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/**
+ * Takes the broadcast to send next: one left running by a crash first, else the oldest
+ * queued one; it is marked running.
+ */
+export async function claimBroadcast(db: Db): Promise<Broadcast | undefined> {
+  const next = db
+    .selectFrom('broadcasts')
+    .select('id')
+    .where('status', 'in', ['running', 'queued'])
+    .orderBy(sql`status = 'running'`, 'desc')
+    .orderBy('id')
+    .limit(1);
+  return db
+    .updateTable('broadcasts')
+    .set({ status: 'running', started_at: sql`coalesce(started_at, ${Date.now()})` })
+    .where('id', '=', next)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function findBroadcast(db: Db, id: number): Promise<Broadcast | undefined> {
+  return db.selectFrom('broadcasts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The newest broadcast that is queued or being sent, if any. */
+export async function activeBroadcast(db: Db): Promise<Broadcast | undefined> {
+  return db
+    .selectFrom('broadcasts')
+    .selectAll()
+    .where('status', 'in', ['queued', 'running'])
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+/** Cancels a queued or running broadcast; false when it was neither. */
+export async function cancelBroadcast(db: Db, id: number): Promise<boolean> {
+  const result = await db
+    .updateTable('broadcasts')
+    .set({ status: 'cancelled', finished_at: Date.now() })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function finishBroadcast(db: Db, id: number): Promise<void> {
+  await db
+    .updateTable('broadcasts')
+    .set({ status: 'done', finished_at: Date.now() })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .execute();
+}
+
+/** The next recipients still pending, in user id order after `afterUserId`. */
+export async function pendingRecipients(
+  db: Db,
+  broadcastId: number,
+  afterUserId: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('broadcast_recipients')
+    .select('user_id')
+    .where('broadcast_id', '=', broadcastId)
+    .where('status', '=', 'pending')
+    .where('user_id', '>', afterUserId)
+    .orderBy('user_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.user_id);
+}
+
+export async function markRecipient(
+  db: Db,
+  broadcastId: number,
+  userId: number,
+  status: RecipientStatus,
+  error: string | null = null,
+): Promise<void> {
+  await db
+    .updateTable('broadcast_recipients')
+    .set({ status, error, updated_at: Date.now() })
+    .where('broadcast_id', '=', broadcastId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+export type BroadcastCounts = Record<BroadcastRecipientsTable['status']['__select__'], number>;
+
+export async function countRecipients(db: Db, broadcastId: number): Promise<BroadcastCounts> {
+  const rows = await db
+    .selectFrom('broadcast_recipients')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('broadcast_id', '=', broadcastId)
+    .groupBy('status')
+    .execute();
+  const counts: BroadcastCounts = { pending: 0, sent: 0, blocked: 0, failed: 0 };
+  for (const row of rows) counts[row.status] = Number(row.count);
+  return counts;
+}
