@@ -12,7 +12,7 @@ export interface Job {
 
 /**
  * Queues (or queues again) the processing of a file. One job per file: asking again for a
- * file whose job ended starts it over.
+ * file whose job ended starts it over; a job queued or running is left as it is.
  */
 export async function enqueueJob(
   db: Db,
@@ -23,14 +23,17 @@ export async function enqueueJob(
     .insertInto('processing_jobs')
     .values({ file_id: fileId, status: 'queued', notify_chat_id: notifyChatId })
     .onConflict((oc) =>
-      oc.column('file_id').doUpdateSet({
-        status: 'queued',
-        attempts: 0,
-        run_after: Date.now(),
-        notify_chat_id: notifyChatId,
-        result: null,
-        updated_at: Date.now(),
-      }),
+      oc
+        .column('file_id')
+        .doUpdateSet({
+          status: 'queued',
+          attempts: 0,
+          run_after: Date.now(),
+          notify_chat_id: notifyChatId,
+          result: null,
+          updated_at: Date.now(),
+        })
+        .where('processing_jobs.status', 'not in', ['queued', 'running']),
     )
     .execute();
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { LibraryFile } from '../db/schema.js';
@@ -59,6 +60,8 @@ export async function libraryStats(db: Db, now = Date.now()): Promise<LibrarySta
   return { users, files: files.count, downloads, top };
 }
 
+const PROCESSING_WAIT_MS = 60_000;
+
 /** What a download sends: the file as it now is, and the Telegram file_id to send. */
 export interface Delivery {
   file: LibraryFile;
@@ -68,8 +71,8 @@ export interface Delivery {
 /**
  * Chooses what a download sends: the processed copy (renamed, with the thumbnail) when there
  * is one; the original when the file is beyond the Bot API limits, which processing could not
- * change; else a copy processed now through the worker pool, or the original if that failed.
- * Undefined when the file was deleted meanwhile.
+ * change; else a copy processed now through the worker pool, waited for up to a minute, or
+ * the original if that failed or takes longer. Undefined when the file was deleted meanwhile.
  */
 export async function deliveryFor(
   file: LibraryFile,
@@ -78,7 +81,11 @@ export async function deliveryFor(
 ): Promise<Delivery | undefined> {
   if (file.processed_file_id) return { file, fileId: file.processed_file_id };
   if (!canProcess(file.size, localBotApi).ok) return { file, fileId: file.file_id };
-  const current = await processing.ensureProcessed(file.id);
+  // A user waits at most this long for the copy; the job goes on either way.
+  const current = await Promise.race([
+    processing.ensureProcessed(file.id),
+    delay(PROCESSING_WAIT_MS, file, { ref: false }),
+  ]);
   if (!current) return undefined;
   return { file: current, fileId: current.processed_file_id ?? current.file_id };
 }

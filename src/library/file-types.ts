@@ -1,64 +1,26 @@
 import { extname } from 'node:path';
 
-/** Programs and scripts: a library of lessons has no business serving them. */
-const BLOCKED_EXTENSIONS = new Set([
-  '.exe',
-  '.msi',
-  '.bat',
-  '.cmd',
-  '.com',
-  '.scr',
-  '.pif',
-  '.cpl',
-  '.dll',
-  '.sys',
-  '.ps1',
-  '.psm1',
-  '.vbs',
-  '.vbe',
-  '.js',
-  '.jse',
-  '.wsf',
-  '.wsh',
-  '.hta',
-  '.jar',
-  '.sh',
-  '.bash',
-  '.run',
-  '.bin',
-  '.app',
-  '.apk',
-  '.xapk',
-  '.ipa',
-  '.deb',
-  '.rpm',
-  '.dmg',
-  '.pkg',
-  '.lnk',
-  '.reg',
+/** What a library of lessons keeps: documents, books, slides, sheets, archives, audio, video. */
+const ALLOWED_EXTENSIONS = new Set([
+  ...['.pdf', '.doc', '.docx', '.odt', '.rtf', '.txt', '.md', '.epub', '.djvu', '.fb2', '.mobi'],
+  ...['.ppt', '.pptx', '.odp', '.xls', '.xlsx', '.ods', '.csv', '.zip', '.rar', '.7z'],
+  ...['.jpg', '.jpeg', '.png', '.mp3', '.m4a', '.aac', '.ogg', '.oga', '.opus', '.wav', '.flac'],
+  ...['.wma', '.mp4', '.m4v', '.mkv', '.mov', '.avi', '.webm', '.3gp'],
 ]);
-const BLOCKED_MIME_TYPES = new Set([
-  'application/x-msdownload',
-  'application/x-msdos-program',
-  'application/x-executable',
-  'application/x-sh',
-  'application/x-bat',
-  'application/vnd.android.package-archive',
-  'application/java-archive',
-]);
+const ALLOWED_MIME = /^(audio|video)\/|^application\/(pdf|epub\+zip)$|^text\/plain$/;
 
 /**
- * Why a file may not enter the library, or undefined when it may: the blocked extension
- * (e.g. `.exe`) or MIME type.
+ * Why a file may not enter the library, or undefined when it may: its extension (e.g.
+ * `.exe`) or, for a file without one, its MIME type, when it is not on the allowed list.
  */
-export function blockedType(
+export function refusedType(
   fileName: string | undefined,
   mimeType: string | undefined,
 ): string | undefined {
   const extension = fileName ? extname(fileName).toLowerCase() : '';
-  if (BLOCKED_EXTENSIONS.has(extension)) return extension;
-  const mime = mimeType?.split(';')[0]?.trim().toLowerCase();
-  return mime && BLOCKED_MIME_TYPES.has(mime) ? mime : undefined;
+  if (extension) return ALLOWED_EXTENSIONS.has(extension) ? undefined : extension;
+  const mime = mimeType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return ALLOWED_MIME.test(mime) ? undefined : mime || 'unknown';
 }
 
 /** Admin-given tags: comma-separated, trimmed, lower-cased, empty ones and repeats dropped. */

@@ -24,8 +24,8 @@ export interface Processing {
    * file is gone.
    */
   ensureProcessed(fileId: number): Promise<LibraryFile | undefined>;
-  /** Queues a durable job making the file's processed copy; `notifyChatId` hears how it ends. */
-  enqueue(fileId: number, notifyChatId: number | null): Promise<void>;
+  /** A job was just queued (enqueueJob, in the file's own transaction): run it soon. */
+  kick(): void;
 }
 
 /** What the admin who added a file hears about its job. */
@@ -61,7 +61,12 @@ const PROGRESS_EVERY_MS = 3000;
  * file's copy, joining its running job or running it at once.
  */
 export class JobQueue implements Processing {
+  /** Jobs running, by file id. */
   private readonly running = new Map<number, Promise<void>>();
+  /** Downloads claiming a file's job, by file id: concurrent ones share the claim. */
+  private readonly claims = new Map<number, Promise<void>>();
+  /** Each job's notices, chained so the final one never overtakes a progress message. */
+  private readonly notices = new Map<number, Promise<void>>();
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private pumping = false;
@@ -83,25 +88,34 @@ export class JobQueue implements Processing {
     await Promise.allSettled([...this.running.values()]);
   }
 
-  async enqueue(fileId: number, notifyChatId: number | null): Promise<void> {
-    await enqueueJob(this.deps.db, fileId, notifyChatId);
+  kick(): void {
     void this.pump();
   }
 
   async ensureProcessed(fileId: number): Promise<LibraryFile | undefined> {
     const file = await findFile(this.deps.db, fileId);
     if (!file || file.processed_file_id) return file;
-    const running = this.running.get(fileId);
-    if (running) await running;
-    else {
-      // A file that never had a job (imported in bulk, say) gets one now.
-      if ((await jobStatus(this.deps.db, fileId)) === undefined) {
-        await enqueueJob(this.deps.db, fileId, null);
-      }
-      const job = await claimJob(this.deps.db, fileId);
-      if (job) await this.run(job);
+    // No await between the look-up and the set: concurrent downloads share one claim.
+    let claim = this.claims.get(fileId);
+    if (!claim) {
+      claim = this.claim(fileId).finally(() => this.claims.delete(fileId));
+      this.claims.set(fileId, claim);
     }
+    await claim;
+    // The pump may have taken the job first: then wait for its run.
+    await this.running.get(fileId);
     return findFile(this.deps.db, fileId);
+  }
+
+  private async claim(fileId: number): Promise<void> {
+    const running = this.running.get(fileId);
+    if (running) return running;
+    // A file that never had a job (imported in bulk, say) gets one now.
+    if ((await jobStatus(this.deps.db, fileId)) === undefined) {
+      await enqueueJob(this.deps.db, fileId, null);
+    }
+    const job = await claimJob(this.deps.db, fileId);
+    if (job) await this.run(job);
   }
 
   private async pump(): Promise<void> {
@@ -133,6 +147,7 @@ export class JobQueue implements Processing {
     const { db, logger } = this.deps;
     const file = await findFile(db, job.file_id);
     if (!file) return;
+    if (file.processed_file_id) return finishJob(db, job.id, 'done', { fileName: file.file_name });
     const log = logger.child({ job_id: job.id, file_id: file.id });
     if (job.attempts > (this.deps.maxRuns ?? 5)) {
       return this.fail(job, file, 'interrupted too many times');
@@ -141,8 +156,11 @@ export class JobQueue implements Processing {
       const result = await this.deps.process(file, this.options(job, file));
       if ('processed' in result) {
         const { fileId, thumbnailFileId } = result.processed;
-        await setProcessedFile(db, file.id, fileId, thumbnailFileId);
-        await finishJob(db, job.id, 'done', { fileName: result.fileName });
+        // Together: a crash between the two would upload the copy a second time.
+        await db.transaction().execute(async (trx) => {
+          await setProcessedFile(trx, file.id, fileId, thumbnailFileId);
+          await finishJob(trx, job.id, 'done', { fileName: result.fileName });
+        });
         log.info({ file_name: result.fileName }, 'file processed');
         await this.tell(job, { type: 'done', file, fileName: result.fileName });
       } else {
@@ -190,10 +208,17 @@ export class JobQueue implements Processing {
   }
 
   /** Notices are a courtesy: failing to send one never fails the job. */
-  private async tell(job: Job, notice: JobNotice): Promise<void> {
-    if (job.notify_chat_id === null) return;
-    await this.deps.notify(job.notify_chat_id, notice).catch((error: unknown) => {
-      this.deps.logger.warn({ err: error, job_id: job.id }, 'could not send a job notice');
-    });
+  private tell(job: Job, notice: JobNotice): Promise<void> {
+    const chatId = job.notify_chat_id;
+    if (chatId === null) return Promise.resolve();
+    const previous = this.notices.get(job.id) ?? Promise.resolve();
+    const next = previous.then(() =>
+      this.deps.notify(chatId, notice).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error, job_id: job.id }, 'could not send a job notice');
+      }),
+    );
+    this.notices.set(job.id, next);
+    if (notice.type !== 'progress') void next.finally(() => this.notices.delete(job.id));
+    return next;
   }
 }

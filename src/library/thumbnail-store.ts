@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ export class ThumbnailStore {
     const path = join(this.dir, `thumbnail-${hash}.jpg`);
     if (!existsSync(path)) {
       await mkdir(this.dir, { recursive: true });
-      const temporary = `${path}.${process.pid}.tmp`;
+      const temporary = `${path}.${randomUUID()}.tmp`;
       await writeFile(temporary, Buffer.from(encoded, 'base64'));
       await rename(temporary, path);
     }

@@ -221,6 +221,62 @@ describe('file card and download', () => {
     assert.equal(await downloadsOf(file.id), users.length);
   });
 
+  it('sends and counts a double-tapped download once', async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, { title: 'Double tap' });
+    const user = emu.user({ first_name: 'Quick', language_code: 'en' });
+    const card = await openCard(emu, user, file.id);
+    const mark = emu.mark();
+    emu.pressButton(user, sentMessage(card), dataOf(card, /⬇️/));
+    emu.pressButton(user, sentMessage(card), dataOf(card, /⬇️/));
+    await emu.waitForCall('answerCallbackQuery', undefined, { after: mark });
+    await eventually(
+      () => emu.calls.slice(mark).filter((c) => c.method === 'answerCallbackQuery').length === 2,
+      'both presses answered',
+    );
+    await counted(file.id, 1);
+    assert.equal(
+      emu.calls.slice(mark).filter((c) => c.ok && c.method === 'sendDocument').length,
+      1,
+    );
+    assert.equal(await downloadsOf(file.id), 1);
+  });
+
+  it('shares one processing run among concurrent downloads of a file that has none yet', async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, { title: 'Fresh upload', processed: false });
+    const users = Array.from({ length: 6 }, (_, i) =>
+      emu.user({ first_name: `Eager${i}`, language_code: 'en' }),
+    );
+    const cards = await Promise.all(users.map((user) => openCard(emu, user, file.id)));
+    const mark = emu.mark();
+    users.forEach((user, i) => {
+      const card = cards[i];
+      assert.ok(card);
+      emu.pressButton(user, sentMessage(card), dataOf(card, /⬇️/));
+    });
+    const sends = await Promise.all(
+      users.map((user) =>
+        emu.waitForCall('sendDocument', (c) => c.ok && c.params.chat_id === user.id, {
+          after: mark,
+          timeoutMs: 20_000,
+        }),
+      ),
+    );
+    const processed = await db
+      .selectFrom('files')
+      .select('processed_file_id')
+      .where('id', '=', file.id)
+      .executeTakeFirstOrThrow();
+    assert.ok(processed.processed_file_id);
+    // Every user got the processed copy, made by one upload.
+    assert.ok(sends.every((c) => c.params.document === processed.processed_file_id));
+    const uploads = emu.calls
+      .slice(mark)
+      .filter((c) => c.ok && c.method === 'sendDocument' && typeof c.params.document === 'object');
+    assert.equal(uploads.length, 1);
+  });
+
   it('says clearly when a file was deleted', async () => {
     const { emu } = world;
     const file = await addTestFile(emu, db, { title: 'Soon gone' });

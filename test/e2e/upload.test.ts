@@ -37,7 +37,11 @@ describe('upload dialog and processing', () => {
   const jobNotice = (title: string, after: number) =>
     world.emu.waitForCall(
       'sendMessage',
-      (c) => c.params.chat_id === ADMIN && /^(✅|ℹ️|⚠️) «/.test(text(c)) && text(c).includes(title),
+      (c) =>
+        c.ok &&
+        c.params.chat_id === ADMIN &&
+        /^(✅|ℹ️|⚠️) «/.test(text(c)) &&
+        text(c).includes(title),
       { after, timeoutMs: 20_000 },
     );
 

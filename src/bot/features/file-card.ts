@@ -39,6 +39,7 @@ privateChat.callbackQuery(id(DOWNLOAD_PREFIX), async (ctx) => {
   const file = await findFile(ctx.db, Number(ctx.match[1]));
   if (!file) return answerGone(ctx);
   await ctx.answerCallbackQuery();
+  if (!firstPress(ctx.chat.id, ctx.callbackQuery.message?.message_id)) return;
   const notice = await ctx.reply(ctx.t('download-started'));
   try {
     const delivery = await deliveryFor(file, ctx.processing, ctx.config.localBotApi);
@@ -90,6 +91,27 @@ admin.callbackQuery(id(DELETE_YES_PREFIX), async (ctx) => {
     .editMessageText(ctx.t('card-deleted', { title: file.title }))
     .catch(ignoreApiError('message is not modified'));
 });
+
+const PRESS_MEMORY_MS = 10 * 60_000;
+const pressed = new Map<string, number>();
+
+/**
+ * A double tap arrives as two presses of the same button, one after the other: only the
+ * first sends (and counts) the file. Presses are remembered for ten minutes, oldest first
+ * out, so the map stays small.
+ */
+function firstPress(chatId: number, messageId: number | undefined): boolean {
+  if (messageId === undefined) return true;
+  const now = Date.now();
+  for (const [key, at] of pressed) {
+    if (at > now - PRESS_MEMORY_MS) break;
+    pressed.delete(key);
+  }
+  const key = `${chatId}:${messageId}`;
+  if (pressed.has(key)) return false;
+  pressed.set(key, now);
+  return true;
+}
 
 /**
  * Sends the card of the library file with this id as a new message, or says the file is

@@ -1,7 +1,8 @@
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { addFile, findFileByUniqueId } from '../../db/files.js';
-import { blockedType, MAX_TITLE_LENGTH, parseTags, withSuffix } from '../../library/file-types.js';
+import { enqueueJob } from '../../db/jobs.js';
+import { MAX_TITLE_LENGTH, parseTags, refusedType, withSuffix } from '../../library/file-types.js';
 import type { Context, UploadDraft } from '../context.js';
 import { isAdmin } from '../middlewares/admin.js';
 
@@ -34,7 +35,7 @@ dialog.filter(
       if (ctx.message?.text?.startsWith('/')) return next();
       return ctx.reply(ctx.t('upload-not-a-file'));
     }
-    const blocked = blockedType(draft.fileName, draft.mimeType);
+    const blocked = refusedType(draft.fileName, draft.mimeType);
     if (blocked) {
       return ctx.reply(
         ctx.t('upload-blocked-type', { name: draft.fileName ?? draft.kind, type: blocked }),
@@ -87,21 +88,27 @@ async function save(ctx: Context, file: UploadDraft, title: string, tags: string
     await ctx.reply(ctx.t('upload-duplicate', { id: String(existing.id), title: existing.title }));
     return;
   }
-  const row = await addFile(ctx.db, {
-    file_id: file.fileId,
-    file_unique_id: file.fileUniqueId,
-    file_name: file.fileName ?? null,
-    mime_type: file.mimeType ?? null,
-    type: file.kind,
-    size: file.size,
-    title,
-    tags,
-    added_by: ctx.from?.id ?? null,
-    processed_file_id: null,
-    thumbnail_file_id: null,
+  // The file and its processing job are one transaction: a crash never leaves a file that
+  // nobody will process.
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const added = await addFile(trx, {
+      file_id: file.fileId,
+      file_unique_id: file.fileUniqueId,
+      file_name: file.fileName ?? null,
+      mime_type: file.mimeType ?? null,
+      type: file.kind,
+      size: file.size,
+      title,
+      tags,
+      added_by: ctx.from?.id ?? null,
+      processed_file_id: null,
+      thumbnail_file_id: null,
+    });
+    await enqueueJob(trx, added.id, ctx.chat?.id ?? null);
+    return added;
   });
   delete ctx.session.upload;
-  await ctx.processing.enqueue(row.id, ctx.chat?.id ?? null);
+  ctx.processing.kick();
   ctx.logger.info({ file_id: row.id, title }, 'file added to the library');
   const link = `https://t.me/${ctx.me.username}?start=f_${row.id}`;
   await ctx.reply(ctx.t('upload-saved', { id: String(row.id), title, link }), {

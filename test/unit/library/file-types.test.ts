@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blockedType, parseTags, withSuffix } from '../../../src/library/file-types.js';
+import { parseTags, refusedType, withSuffix } from '../../../src/library/file-types.js';
 import { formatSize } from '../../../src/library/format.js';
 
 describe('file types, tags and titles', () => {
-  it('refuses programs and scripts by extension or MIME type', () => {
-    assert.equal(blockedType('setup.EXE', 'application/octet-stream'), '.exe');
-    assert.equal(blockedType('install.sh', undefined), '.sh');
-    assert.equal(
-      blockedType('app', 'application/vnd.android.package-archive'),
-      'application/vnd.android.package-archive',
-    );
-    assert.equal(blockedType('Grammar.pdf', 'application/pdf'), undefined);
-    assert.equal(blockedType(undefined, 'audio/mpeg'), undefined);
+  it('keeps to the allowed list, by extension or, without one, by MIME type', () => {
+    assert.equal(refusedType('setup.EXE', 'application/octet-stream'), '.exe');
+    assert.equal(refusedType('install.sh', undefined), '.sh');
+    assert.equal(refusedType('tool.py', 'text/x-python'), '.py');
+    assert.equal(refusedType('Grammar.PDF', 'application/octet-stream'), undefined);
+    assert.equal(refusedType('lesson 1.mp3', 'audio/mpeg'), undefined);
+    assert.equal(refusedType(undefined, 'audio/mpeg'), undefined);
+    assert.equal(refusedType(undefined, 'application/x-msdownload'), 'application/x-msdownload');
+    assert.equal(refusedType(undefined, undefined), 'unknown');
   });
 
   it('parses tags: trimmed, lower-cased, no empties or repeats', () => {
