@@ -7,6 +7,7 @@ import type { Emulator } from '../emulator/index.js';
 import { eventually, startWorld, type World } from './harness.js';
 
 const ADMIN = 7000;
+const text = (call: { params: Record<string, unknown> }) => String(call.params.text);
 type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
 
 /** Users known to the bot's database and (all but `unknown`) to the emulator. */
@@ -231,5 +232,33 @@ describe('broadcast, normal rate', () => {
       new RegExp(`stopped after \\d+ s: ${delivered.toLocaleString('en')} of 601 users got it`),
     );
     assert.equal(emu.stats.tooManyRequests, 0);
+  });
+
+  it('/broadcast_cancel stops the running broadcast, and Cancel drops a draft', async () => {
+    const { emu } = world;
+    const draft = await world.ask(admin, '/broadcast Never sent');
+    const message = emu.messages(ADMIN).find((m) => m.message_id === draft.result?.message_id);
+    assert.ok(message);
+    const drop =
+      (draft.params.reply_markup as Keyboard).inline_keyboard[0]?.[1]?.callback_data ?? '';
+    const dropMark = emu.mark();
+    emu.pressButton(admin, message, drop);
+    const dropped = await emu.waitForCall('editMessageText', (c) => c.ok, { after: dropMark });
+    assert.equal(dropped.params.text, 'Broadcast cancelled: nothing was sent.');
+
+    const mark = emu.mark();
+    const { id } = await broadcast(world, admin, '/broadcast Second one');
+    await eventually(
+      () => emu.calls.slice(mark).some((c) => c.ok && c.params.text === 'Second one'),
+      'sending',
+    );
+    assert.equal(text(await world.ask(admin, '/broadcast_cancel')), 'Stopping the broadcast…');
+    await report(world, id, mark);
+    assert.equal(text(await world.ask(admin, '/broadcast_cancel')), 'No broadcast is being sent.');
+    assert.equal(
+      emu.calls.filter((c) => c.params.text === 'Never sent').length,
+      0,
+      'the dropped draft was never sent',
+    );
   });
 });
