@@ -22,6 +22,8 @@ export function createBroadcastStatus(
   db: Db,
   defaultLanguage: string,
 ): (progress: BroadcastProgress) => Promise<void> {
+  // What each status message shows now: an unchanged report is not sent again.
+  const shown = new Map<number, string>();
   return async ({ broadcast, counts, rate, over }) => {
     const chatId = broadcast.status_chat_id;
     const messageId = broadcast.status_message_id;
@@ -56,6 +58,9 @@ export function createBroadcastStatus(
         eta: rate > 0 ? Math.ceil(counts.pending / rate) : '?',
       });
     }
+    if (over) shown.delete(broadcast.id);
+    else if (shown.get(broadcast.id) === text) return;
+    else shown.set(broadcast.id, text);
     await api
       .editMessageText(chatId, messageId, text, {
         reply_markup: over ? undefined : stopBroadcastKeyboard(i18n, language, broadcast.id),

@@ -132,14 +132,18 @@ export class BroadcastActor {
     // Waiting messages are dropped at once; those in flight finish and are recorded.
     this.halt = () => void limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
     let pausedUntil = 0;
+    let pauses = 0;
     const pause = (seconds: number) => {
       const until = Date.now() + seconds * 1000;
       if (until <= pausedUntil) return;
       pausedUntil = until;
+      // Only the latest pause lifts the limiter (timers may fire a little early, so the
+      // clock is not compared).
+      const pauseNumber = ++pauses;
       limiter.updateSettings({ reservoir: 0 });
       setTimeout(() => {
-        if (Date.now() >= pausedUntil) limiter.updateSettings({ reservoir: null });
-      }, until - Date.now()).unref();
+        if (pauseNumber === pauses) limiter.updateSettings({ reservoir: null });
+      }, seconds * 1000).unref();
       log.warn({ retry_after: seconds }, 'broadcast paused by a 429');
     };
 
