@@ -9,7 +9,7 @@
  *                                   [--rate 25] [--paid-rate 1000]
  *
  * Recipients (the admin, who is in the audience too, counts as one of them):
- *   default       normal rate 1,000, paid 10,000 (what `npm run bench` runs, about 1 minute)
+ *   default       normal rate 1,000, paid 10,000 (what `npm run bench` runs, 1-2 minutes)
  *   --full        normal rate 10,000 as well (at 25/s that alone takes about 400 s)
  *   --quick       1,000 for both runs
  *   --recipients  N for both runs (overrides --full and --quick)
@@ -30,7 +30,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { User } from 'grammy/types';
-import { openDatabase } from '../../src/db/database.js';
+import { type Db, openDatabase } from '../../src/db/database.js';
 import { type BotProcess, startBot } from '../e2e/harness.js';
 import { type CallRecord, Emulator } from '../emulator/index.js';
 
@@ -154,7 +154,7 @@ async function bench(run: Run): Promise<[string, string][]> {
   const admin: User = emu.user({ first_name: 'Admin', language_code: 'en' });
   let bot: BotProcess | undefined;
   let progress: NodeJS.Timeout | undefined;
-  const databases: { destroy(): Promise<void> }[] = [];
+  let db: Db | undefined;
   try {
     bot = await startBot(emu, {
       env: {
@@ -166,8 +166,7 @@ async function bench(run: Run): Promise<[string, string][]> {
         BROADCAST_PAID_RATE: String(paidRate),
       },
     });
-    const db = await openDatabase(join(bot.dataDir, 'primelingo.sqlite'));
-    databases.push(db);
+    db = await openDatabase(join(bot.dataDir, 'primelingo.sqlite'));
 
     // The admin joins the audience when the bot sees /broadcast: the learners are the rest.
     const learners = Array.from({ length: run.recipients - 1 }, (_, i) =>
@@ -223,16 +222,15 @@ async function bench(run: Run): Promise<[string, string][]> {
     const achieved = spanMs > 0 ? ((sent.length - 1) / spanMs) * 1000 : 0;
     const delivered = new Set(sent.map((c) => c.params.chat_id)).size;
     const mb = (value: number | undefined) => (value === undefined ? 'n/a' : value.toFixed(1));
+    const during = after && before ? (after.cpu - before.cpu).toFixed(2) : 'n/a';
     const cpu = after
-      ? `${after.cpu.toFixed(2)} s in all, ${before ? (after.cpu - before.cpu).toFixed(2) : 'n/a'} s during the broadcast`
+      ? `${after.cpu.toFixed(2)} s in all, ${during} s during the broadcast`
       : 'n/a (no /proc)';
+    const setting = run.paid ? 'BROADCAST_PAID=true, BROADCAST_PAID_RATE' : 'BROADCAST_RATE';
     return [
       ['recipients', `${run.recipients.toLocaleString('en')} (${run.note})`],
       ['audience', `${audience ?? '?'} per the bot; ${delivered.toLocaleString('en')} got it`],
-      [
-        'configured',
-        `${run.rate} msg/s (${run.paid ? 'BROADCAST_PAID=true, BROADCAST_PAID_RATE' : 'BROADCAST_RATE'})`,
-      ],
+      ['configured', `${run.rate} msg/s (${setting})`],
       ['achieved', `${achieved.toFixed(2)} msg/s (${sent.length} sends in ${spanMs} ms)`],
       ['ratio', `${(achieved / run.rate).toFixed(3)} (target >= 0.95)`],
       ['429s', `${emu.stats.tooManyRequests} (target 0)${describe429s(emu.calls, admin.id)}`],
@@ -248,7 +246,7 @@ async function bench(run: Run): Promise<[string, string][]> {
     clearInterval(progress);
     const code = bot ? await stopBot(bot) : 0;
     if (code !== 0) console.log(`  (the bot exited with ${code})`);
-    await Promise.all(databases.map((db) => db.destroy()));
+    await db?.destroy();
     await emu.stop();
     if (bot) await rm(bot.dataDir, { recursive: true, force: true });
   }
@@ -259,7 +257,7 @@ console.log(
     `paid 1000/s); CLK_TCK ${ticks}`,
 );
 for (const run of runs) {
-  const report = await bench(run);
   console.log(`\n${run.name === 'paid' ? 'Paid broadcast' : 'Normal broadcast'}`);
+  const report = await bench(run);
   for (const [label, value] of report) console.log(`${`${label}:`.padEnd(14)}${value}`);
 }
