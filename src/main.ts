@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import { run } from '@grammyjs/runner';
 import { Api } from 'grammy';
@@ -85,7 +87,12 @@ async function main(): Promise<void> {
     db,
     // Its own client: no auto-retry (the actor pauses its limiter on a 429), and handlers'
     // calls never queue behind a broadcast.
-    api: new Api(config.botToken, { apiRoot: config.apiRoot, timeoutSeconds: 30 }),
+    api: new Api(config.botToken, {
+      apiRoot: config.apiRoot,
+      timeoutSeconds: 30,
+      // Reused connections: a new one per message would cap a paid broadcast's rate.
+      baseFetchConfig: { agent: keepAliveAgent(config.apiRoot), compress: true },
+    }),
     logger,
     rate: paid ? config.broadcastPaid.rate : config.broadcastRate,
     paid,
@@ -171,6 +178,11 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'polling failed for good');
     void shutdown('polling failed', 1);
   });
+}
+
+function keepAliveAgent(apiRoot: string): HttpAgent {
+  const Agent = apiRoot.startsWith('https:') ? HttpsAgent : HttpAgent;
+  return new Agent({ keepAlive: true });
 }
 
 function exit(logger: Logger, message: string, code: number): never {

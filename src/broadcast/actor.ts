@@ -66,7 +66,10 @@ type Attempt = { done: true } | { retryAfter: number } | { transient: string };
  * the messages in flight (at most the limiter's concurrency) can be sent twice.
  */
 export class BroadcastActor {
-  private readonly concurrency: number;
+  /** Messages one limiter job sends together. */
+  private readonly perJob: number;
+  /** Limiter jobs running at once. */
+  private readonly jobs: number;
   private stopped = false;
   private wake: (() => void) | undefined;
   /** Drops the running broadcast's waiting messages (shutdown). */
@@ -74,13 +77,13 @@ export class BroadcastActor {
   private loop: Promise<void> | undefined;
 
   constructor(private readonly deps: BroadcastActorDeps) {
-    // Enough messages in flight to keep the rate through the API's latency.
-    this.concurrency = Math.min(50, Math.max(4, Math.ceil(deps.rate / 10)));
-  }
-
-  /** The most messages that can be in flight, and so sent twice after a crash. */
-  get maxInFlight(): number {
-    return this.concurrency;
+    // Bottleneck starts a few hundred jobs a second at most, so past 100 messages a second
+    // a job carries several messages, sent together. In flight: enough to keep the rate
+    // through the API's latency (a tenth of a second's worth, at most 50), which is also
+    // how many a crash can make arrive twice.
+    this.perJob = Math.max(1, Math.ceil(deps.rate / 100));
+    const inFlight = Math.min(50, Math.max(4, Math.ceil(deps.rate / 10)));
+    this.jobs = Math.max(1, Math.ceil(inFlight / this.perJob));
   }
 
   start(): void {
@@ -122,8 +125,8 @@ export class BroadcastActor {
     const { db, logger } = this.deps;
     const log = logger.child({ broadcast_id: broadcast.id });
     const limiter = new Bottleneck({
-      maxConcurrent: this.concurrency,
-      minTime: 1000 / this.deps.rate,
+      maxConcurrent: this.jobs,
+      minTime: (1000 * this.perJob) / this.deps.rate,
     });
     const started = Date.now();
     let sentHere = 0;
@@ -197,26 +200,37 @@ export class BroadcastActor {
       }
     };
 
-    const recipient = async (userId: number) => {
-      let transient = 0;
-      for (let limited = 0; ; ) {
-        let outcome: Attempt;
+    // One limiter job sends to a group of recipients at once; those to try again (after a
+    // 429's pause, or a backoff of at least a second for a 5xx: also Telegram's pace for
+    // one chat) go round again in a later job.
+    const group = async (userIds: number[]) => {
+      let pending = userIds.map((id) => ({ id, limited: 0, transient: 0 }));
+      while (pending.length > 0 && !halted()) {
+        let outcomes: Attempt[];
         try {
-          outcome = await limiter.schedule(() => attempt(userId));
+          outcomes = await limiter.schedule(() => Promise.all(pending.map((r) => attempt(r.id))));
         } catch {
-          return; // dropped by a cancel or a shutdown: it stays pending
+          return; // dropped by a cancel or a shutdown: they stay pending
         }
-        if ('done' in outcome || halted()) return;
-        if ('retryAfter' in outcome) {
-          pause(outcome.retryAfter);
-          if (++limited <= RATE_LIMIT_ATTEMPTS) continue;
-          return markRecipient(db, broadcast.id, userId, 'failed', 'rate limited too many times');
+        const again: typeof pending = [];
+        let backoff = 0;
+        for (const [i, outcome] of outcomes.entries()) {
+          const r = pending[i];
+          if (!r || 'done' in outcome) continue;
+          if ('retryAfter' in outcome) {
+            pause(outcome.retryAfter);
+            if (++r.limited <= RATE_LIMIT_ATTEMPTS) again.push(r);
+            else
+              await markRecipient(db, broadcast.id, r.id, 'failed', 'rate limited too many times');
+          } else if (++r.transient <= TRANSIENT_ATTEMPTS) {
+            again.push(r);
+            backoff = Math.max(backoff, 1000 * 2 ** (r.transient - 1));
+          } else {
+            await markRecipient(db, broadcast.id, r.id, 'failed', outcome.transient);
+          }
         }
-        if (++transient > TRANSIENT_ATTEMPTS) {
-          return markRecipient(db, broadcast.id, userId, 'failed', outcome.transient);
-        }
-        // At least a second: also Telegram's pace for one chat.
-        await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (transient - 1)));
+        if (backoff > 0) await new Promise((resolve) => setTimeout(resolve, backoff));
+        pending = again;
       }
     };
 
@@ -226,7 +240,10 @@ export class BroadcastActor {
         const batch = await pendingRecipients(db, broadcast.id, after, BATCH);
         if (batch.length === 0) break;
         after = batch.at(-1) ?? after;
-        await Promise.all(batch.map(recipient));
+        const groups: number[][] = [];
+        for (let i = 0; i < batch.length; i += this.perJob)
+          groups.push(batch.slice(i, i + this.perJob));
+        await Promise.all(groups.map(group));
       }
       if (!halted()) await finishBroadcast(db, broadcast.id);
     } finally {
