@@ -188,11 +188,6 @@ export class ProcessingPool {
     return Buffer.from(outcome.jpeg.buffer, outcome.jpeg.byteOffset, outcome.jpeg.byteLength);
   }
 
-  /** Jobs waiting for a thread. */
-  get queueSize(): number {
-    return this.piscina.queueSize;
-  }
-
   /**
    * Shuts the pool down: queued jobs are refused, running re-uploads are cancelled (they
    * are re-run from their durable job after the restart) and threads exit.
