@@ -139,9 +139,9 @@ async function main(): Promise<void> {
   });
   autoDelete.start();
   logger.info({ username: bot.botInfo.username, api_root: config.apiRoot }, 'bot started');
-  setCommands(bot.api, i18n, config.defaultLanguage).catch((error: unknown) =>
-    logger.warn({ err: error }, 'could not publish the command menu'),
-  );
+  const menuFailed = (error: unknown) =>
+    logger.warn({ err: error }, 'could not publish the command menu');
+  setCommands(bot.api, i18n, config.defaultLanguage, config.adminIds, menuFailed).catch(menuFailed);
 
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {

@@ -67,7 +67,7 @@ describe('process lifecycle', () => {
     }
   });
 
-  it('on SIGTERM lets a slow handler finish, confirms the offset and exits 0', async () => {
+  it('on SIGTERM lets a slow handler finish, exits 0, and the update is not handled again', async () => {
     const bot = await startBot(emu);
     try {
       const user = emu.user({ first_name: 'Patient', language_code: 'en' });
@@ -107,6 +107,33 @@ describe('process lifecycle', () => {
         1,
       );
       assert.equal(await again.stop(), 0);
+    } finally {
+      await bot.stop('SIGKILL');
+      await rm(bot.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('on SIGINT with a handler stuck, forces its exit after 10 s', async () => {
+    const bot = await startBot(emu);
+    try {
+      const user = emu.user({ first_name: 'Stuck', language_code: 'en' });
+      emu.hang('sendMessage');
+      const mark = emu.mark();
+      const update = emu.sendCommand(user, '/help');
+      await emu.waitForCall(
+        'getUpdates',
+        (c) =>
+          (c.result as { update_id: number }[] | undefined)?.some(
+            (u) => u.update_id === update.update_id,
+          ) ?? false,
+        { after: mark },
+      );
+      await sleep(300);
+      const asked = Date.now();
+      assert.equal(await bot.stop('SIGINT'), 1);
+      const took = Date.now() - asked;
+      assert.ok(took >= 9500 && took < 14_000, `exited after ${took} ms`);
+      await bot.waitForOutput(/shutdown took too long: forcing exit/);
     } finally {
       await bot.stop('SIGKILL');
       await rm(bot.dataDir, { recursive: true, force: true });

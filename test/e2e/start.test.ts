@@ -51,6 +51,19 @@ describe('start and help', () => {
 
   it('publishes the command menu in every language', async () => {
     const calls = world.emu.calls.filter((c) => c.method === 'setMyCommands');
-    assert.deepEqual(calls.map((c) => c.params.language_code ?? '').sort(), ['', 'en', 'ru', 'uz']);
+    const everyone = calls.filter((c) => c.params.scope === undefined);
+    assert.deepEqual(everyone.map((c) => c.params.language_code ?? '').sort(), [
+      '',
+      'en',
+      'ru',
+      'uz',
+    ]);
+    const names = (c: (typeof calls)[number]) =>
+      (c.params.commands as { command: string }[]).map((command) => command.command);
+    assert.ok(everyone.every((c) => !names(c).includes('upload')));
+    // In the admin's own chat, the menu also lists the admin commands.
+    const admins = calls.filter((c) => (c.params.scope as { chat_id?: number })?.chat_id === 4242);
+    assert.equal(admins.length, 4);
+    assert.ok(admins.every((c) => names(c).includes('upload') && names(c).includes('broadcast')));
   });
 });

@@ -40,7 +40,7 @@ describe('upload dialog and processing', () => {
       (c) =>
         c.ok &&
         c.params.chat_id === ADMIN &&
-        /^(✅|ℹ️|⚠️) «/.test(text(c)) &&
+        /^(✅ «|ℹ️ «|⚠️ )/.test(text(c)) &&
         text(c).includes(title),
       { after, timeoutMs: 20_000 },
     );
@@ -217,10 +217,36 @@ describe('upload dialog and processing', () => {
       after: mark,
       timeoutMs: 20_000,
     });
+    await jobNotice('Phrases', mark);
     const { isJpeg, width, height, valid } = upload.params.thumbnail as Record<string, unknown>;
     assert.deepEqual(
       { isJpeg, width, height, valid },
       { isJpeg: true, width: 320, height: 256, valid: true },
     );
+  });
+
+  it('records a job that fails for good and tells the admin', async () => {
+    const { emu } = world;
+    await world.ask(admin, '/upload');
+    await sendFile({ kind: 'document', fileName: 'broken.pdf', content: 'bytes' });
+    await world.ask(admin, 'Broken');
+    // A 4xx refusal is final: no retry helps.
+    emu.fail('getFile', { error_code: 400, description: 'Bad Request: invalid file_id' });
+    const mark = emu.mark();
+    const saved = text(await world.ask(admin, '/skip'));
+    const [, id] = /^✅ Saved as #(\d+)/.exec(saved) ?? [];
+    assert.ok(id, saved);
+    const notice = await jobNotice('Broken', mark);
+    assert.match(
+      text(notice),
+      /^⚠️ Processing «Broken - PrimeLingoBot» failed \(.*invalid file_id.*\)\. Users get the original file\.$/,
+    );
+    const job = await (await world.db())
+      .selectFrom('processing_jobs')
+      .select(['status', 'attempts'])
+      .where('file_id', '=', Number(id))
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(job, { status: 'failed', attempts: 1 });
+    assert.equal(emu.calls.slice(mark).filter((c) => c.method === 'getFile').length, 1);
   });
 });
