@@ -157,3 +157,15 @@ export async function eventually<T>(
     await sleep(50);
   }
 }
+
+/** Resolves once the bot's getUpdates has taken `update` (at or after the `after` cursor). */
+export async function delivered(emu: Emulator, update: { update_id: number }, after: number) {
+  await emu.waitForCall(
+    'getUpdates',
+    (c) =>
+      (c.result as { update_id: number }[] | undefined)?.some(
+        (u) => u.update_id === update.update_id,
+      ) ?? false,
+    { after },
+  );
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Emulator } from '../emulator/index.js';
-import { BotProcess, eventually, sleep, startBot } from './harness.js';
+import { BotProcess, delivered, eventually, sleep, startBot } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -75,14 +75,7 @@ describe('process lifecycle', () => {
       const mark = emu.mark();
       const update = emu.sendCommand(user, '/help');
       // Once the update is delivered the handler starts and its reply waits in the emulator.
-      await emu.waitForCall(
-        'getUpdates',
-        (c) =>
-          (c.result as { update_id: number }[] | undefined)?.some(
-            (u) => u.update_id === update.update_id,
-          ) ?? false,
-        { after: mark },
-      );
+      await delivered(emu, update, mark);
       await sleep(300);
       const code = await bot.stop('SIGTERM');
       assert.equal(code, 0, bot.output.slice(-8).join('\n'));
@@ -120,14 +113,7 @@ describe('process lifecycle', () => {
       emu.hang('sendMessage');
       const mark = emu.mark();
       const update = emu.sendCommand(user, '/help');
-      await emu.waitForCall(
-        'getUpdates',
-        (c) =>
-          (c.result as { update_id: number }[] | undefined)?.some(
-            (u) => u.update_id === update.update_id,
-          ) ?? false,
-        { after: mark },
-      );
+      await delivered(emu, update, mark);
       await sleep(300);
       const asked = Date.now();
       assert.equal(await bot.stop('SIGINT'), 1);
