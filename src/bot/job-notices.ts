@@ -6,6 +6,7 @@ import { formatSize } from '../library/format.js';
 import type { JobNotice } from '../library/jobs.js';
 import { ignoreApiError } from './api-errors.js';
 import type { Context } from './context.js';
+import { deleteMessageQuietly } from './delete-message.js';
 import { userLanguage } from './i18n.js';
 
 /**
@@ -42,11 +43,7 @@ export function createJobNotifier(
     // The final word replaces the progress message (a new message, so the admin is notified).
     const progress = progressMessages.get(notice.file.id);
     progressMessages.delete(notice.file.id);
-    if (progress !== undefined) {
-      await api
-        .deleteMessage(chatId, progress)
-        .catch(ignoreApiError('message to delete not found'));
-    }
+    if (progress !== undefined) await deleteMessageQuietly(api, chatId, progress);
     const text =
       notice.type === 'done'
         ? i18n.t(language, 'job-done', { title, fileName: notice.fileName })

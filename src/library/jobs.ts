@@ -11,7 +11,7 @@ import {
 } from '../db/jobs.js';
 import type { LibraryFile } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import type { LimitReason } from './limits.js';
+import { type LimitReason, MB } from './limits.js';
 import { ProcessFileError, type ProcessOptions } from './pool.js';
 import type { ProcessingResult } from './processing.js';
 
@@ -50,7 +50,7 @@ export interface JobQueueDeps {
 }
 
 /** Files smaller than this finish too fast for progress messages to help. */
-const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
+const PROGRESS_MIN_BYTES = 20 * MB;
 const PROGRESS_EVERY_MS = 3000;
 
 /**

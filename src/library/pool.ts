@@ -205,15 +205,18 @@ export function createPool(options: PoolOptions = {}): ProcessingPool {
 
 const BUSY = 'too many files are waiting to be processed';
 
-function aborted(): ProcessFileError {
-  return new ProcessFileError({ kind: 'aborted', message: 'processing was cancelled' });
+/** The error of a job cancelled by its AbortSignal (queued, running or between attempts). */
+export function aborted(): ProcessFileError {
+  return new ProcessFileError(CANCELLED);
 }
+
+const CANCELLED: PoolFailure = { kind: 'aborted', message: 'processing was cancelled' };
 
 /** piscina's own refusals, or a thread that died: the token is scrubbed all the same. */
 function poolFailure(error: unknown, token: string): PoolFailure {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof Error && error.name === 'AbortError') {
-    return { kind: 'aborted', message: 'processing was cancelled' };
+    return CANCELLED;
   }
   if (message === 'Task queue is at limit') {
     return { kind: 'busy', message: BUSY };

@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { canProcess, fileLimits, type LimitReason } from './limits.js';
 import {
+  aborted,
   type MediaFacts,
   type PoolFailure,
   type ProcessedFile,
@@ -110,7 +111,7 @@ export async function processFile(
       const wait = retryDelay(error.failure, attempt, policy);
       if (wait === undefined || attempt >= policy.attempts) throw error;
       await delay(wait, undefined, { signal: options.signal }).catch(() => {
-        throw new ProcessFileError({ kind: 'aborted', message: 'processing was cancelled' });
+        throw aborted();
       });
     }
   }

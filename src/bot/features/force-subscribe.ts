@@ -1,8 +1,8 @@
 import { Composer, type MiddlewareFn } from 'grammy';
 import { addJoinRequest } from '../../db/join-requests.js';
-import { ignoreApiError } from '../api-errors.js';
 import { CHECK_SUBSCRIPTION } from '../callback-data.js';
 import type { Context } from '../context.js';
+import { deleteMessageQuietly } from '../delete-message.js';
 import { subscribeKeyboard } from '../keyboards/subscribe.js';
 import { isAdmin } from '../middlewares/admin.js';
 import type { Subscriptions } from '../subscriptions.js';
@@ -30,9 +30,8 @@ export function forceSubscribeFeature(subscriptions: Subscriptions): Composer<Co
       return ctx.answerCallbackQuery({ text: ctx.t('subscribe-still-missing'), show_alert: true });
     }
     await ctx.answerCallbackQuery({ text: ctx.t('subscribe-thanks') });
-    await ctx
-      .deleteMessage()
-      .catch(ignoreApiError('message to delete not found', "message can't be deleted"));
+    const prompt = ctx.callbackQuery.message;
+    if (prompt) await deleteMessageQuietly(ctx.api, prompt.chat.id, prompt.message_id);
     await openStart(ctx, '');
   });
 

@@ -4,6 +4,7 @@ import type { LibraryFile } from '../../db/schema.js';
 import { formatSize } from '../../library/format.js';
 import { searchFiles } from '../../library/search.js';
 import type { Context } from '../context.js';
+import { fileLink } from './start.js';
 
 // Telegram takes at most 50 results an answer; 20 keeps answers small while typing.
 const PAGE_SIZE = 20;
@@ -47,7 +48,7 @@ function asFile(ctx: Context, file: LibraryFile): InlineQueryResult {
 }
 
 function asLink(ctx: Context, file: LibraryFile): InlineQueryResult {
-  const link = `https://t.me/${ctx.me.username}?start=f_${file.id}`;
+  const link = fileLink(ctx.me.username, file.id);
   return InlineQueryResultBuilder.article(`f${file.id}`, file.title, {
     description: describe(ctx, file),
     reply_markup: new InlineKeyboard().url(ctx.t('inline-open'), link),

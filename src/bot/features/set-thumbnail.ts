@@ -3,6 +3,7 @@ import { isAbsolute } from 'node:path';
 import { Composer } from 'grammy';
 import sharp from 'sharp';
 import { formatSize } from '../../library/format.js';
+import { MB } from '../../library/limits.js';
 import type { ProcessingPool } from '../../library/pool.js';
 import { ThumbnailError } from '../../library/thumbnail.js';
 import type { ThumbnailStore } from '../../library/thumbnail-store.js';
@@ -10,7 +11,7 @@ import type { Context } from '../context.js';
 import { isAdmin } from '../middlewares/admin.js';
 
 /** Photos are small; an image document bigger than this is no thumbnail material. */
-const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+const MAX_IMAGE_BYTES = 10 * MB;
 
 /**
  * /set_thumb (admins): the next photo or image document becomes the default thumbnail,

@@ -5,6 +5,11 @@ import { openFileCard } from './file-card.js';
 /** `f_<id>`: a link to one library file (the share link uploads give), opening its card. */
 const FILE_LINK = /^f_(\d+)$/;
 
+/** The share link of a library file: opens the bot on the file's card. */
+export function fileLink(botUsername: string, fileId: number): string {
+  return `https://t.me/${botUsername}?start=f_${fileId}`;
+}
+
 export const startFeature = new Composer<Context>();
 
 startFeature.chatType('private').command('start', (ctx) => openStart(ctx, ctx.match));

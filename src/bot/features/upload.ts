@@ -5,6 +5,7 @@ import { enqueueJob } from '../../db/jobs.js';
 import { MAX_TITLE_LENGTH, parseTags, refusedType, withSuffix } from '../../library/file-types.js';
 import type { Context, UploadDraft } from '../context.js';
 import { isAdmin } from '../middlewares/admin.js';
+import { fileLink } from './start.js';
 
 /**
  * The admins' upload dialog: /upload, the file, the title, the tags (or /skip), saved. The
@@ -110,7 +111,7 @@ async function save(ctx: Context, file: UploadDraft, title: string, tags: string
   delete ctx.session.upload;
   ctx.processing.kick();
   ctx.logger.info({ file_id: row.id, title }, 'file added to the library');
-  const link = `https://t.me/${ctx.me.username}?start=f_${row.id}`;
+  const link = fileLink(ctx.me.username, row.id);
   await ctx.reply(ctx.t('upload-saved', { id: String(row.id), title, link }), {
     link_preview_options: { is_disabled: true },
   });
