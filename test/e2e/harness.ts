@@ -76,8 +76,14 @@ export async function startBot(emu: Emulator, options: StartOptions = {}): Promi
   });
   const bot = new BotProcess(child, dataDir);
   if (options.ready !== false) {
-    await bot.waitForOutput(/"msg":"bot started"/);
-    await eventually(() => emu.pollers > 0, 'the bot to poll');
+    try {
+      await bot.waitForOutput(/"msg":"bot started"/);
+      await eventually(() => emu.pollers > 0, 'the bot to poll');
+    } catch (error) {
+      // A bot that never got going must not outlive the test file and keep it open.
+      await bot.stop('SIGKILL');
+      throw error;
+    }
   }
   return bot;
 }
@@ -106,9 +112,17 @@ export async function startWorld(
 ): Promise<World> {
   const emu = await Emulator.start(options.emulator ?? {});
   const databases: Db[] = [];
+  let bot: BotProcess;
+  try {
+    bot = await startBot(emu, { env: options.env ?? {} });
+  } catch (error) {
+    // An open emulator would keep the test file waiting forever; fail within seconds.
+    await emu.stop();
+    throw error;
+  }
   const world: World = {
     emu,
-    bot: await startBot(emu, { env: options.env ?? {} }),
+    bot,
     async restart() {
       const code = await world.bot.stop();
       if (code !== 0) throw new Error(`bot exited with ${code}:\n${world.bot.output.join('\n')}`);
