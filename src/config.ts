@@ -33,6 +33,30 @@ const chatRef = z
   .regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/, 'must be a chat id or an @username')
   .transform((value) => (value.startsWith('@') ? value : Number(value)));
 
+// The rules of the settings an admin can also change while the bot runs (src/settings.ts):
+// one definition, so the API validates a change exactly as start-up validates the variable.
+const MAX_FORCE_SUB_CHANNELS = 10;
+const autoDeleteMinutes = z
+  .number({ message: 'must be a whole number of minutes' })
+  .int('must be a whole number of minutes')
+  .min(0, 'must be 0 (off) or more')
+  // Bots cannot delete messages older than 48 hours.
+  .max(48 * 60, 'must be at most 2880 (Telegram lets bots delete messages for 48 hours)');
+// A file's processed name is the title plus this suffix, and Telegram keeps 64 characters.
+const titleSuffix = z.string().max(32, 'must be at most 32 characters');
+
+/** The validation of a change to the runtime settings, field by field (JSON values). */
+export const runtimeSettingsSchema = z
+  .object({
+    forceSubChannels: z
+      .array(z.union([z.string(), z.number().int()]).pipe(z.coerce.string()).pipe(chatRef))
+      .max(MAX_FORCE_SUB_CHANNELS, `must list at most ${MAX_FORCE_SUB_CHANNELS} channels`),
+    protectContent: z.boolean({ message: 'must be true or false' }),
+    autoDeleteMinutes,
+    titleSuffix,
+  })
+  .strict();
+
 const schema = z
   .object({
     BOT_TOKEN: z
@@ -45,13 +69,16 @@ const schema = z
     LOCAL_BOT_API: boolean,
     ADMIN_IDS: csv(userId),
     DATA_DIR: z.string().min(1).default('./data'),
-    FORCE_SUB_CHANNELS: csv(chatRef),
+    FORCE_SUB_CHANNELS: csv(chatRef).refine(
+      (refs) => refs.length <= MAX_FORCE_SUB_CHANNELS,
+      `must list at most ${MAX_FORCE_SUB_CHANNELS} channels`,
+    ),
     STORAGE_CHAT_ID: z
       .string()
       .regex(/^-?\d{1,20}$/, 'must be a numeric chat id')
       .transform(Number)
       .optional(),
-    TITLE_SUFFIX: z.string().default(' - PrimeLingoBot'),
+    TITLE_SUFFIX: titleSuffix.default(' - PrimeLingoBot'),
     DEFAULT_LANGUAGE: z.enum(['uz', 'ru', 'en'], { message: 'must be uz, ru or en' }).default('uz'),
     BOT_MODE: z
       .enum(['polling', 'webhook'], { message: 'must be polling or webhook' })
@@ -74,10 +101,7 @@ const schema = z
     PROTECT_CONTENT: boolean,
     AUTO_DELETE_MINUTES: z.coerce
       .number({ message: 'must be a whole number of minutes' })
-      .int('must be a whole number of minutes')
-      .min(0, 'must be 0 (off) or more')
-      // Bots cannot delete messages older than 48 hours.
-      .max(48 * 60, 'must be at most 2880 (Telegram lets bots delete messages for 48 hours)')
+      .pipe(autoDeleteMinutes)
       .default(0),
     BROADCAST_RATE: z.coerce
       .number({ message: 'must be a number' })
@@ -96,6 +120,12 @@ const schema = z
       })
       .default('info'),
     LOG_FILE: z.string().min(1).optional(),
+    APP_ROLE: z.enum(['all', 'bot', 'api'], { message: 'must be all, bot or api' }).default('all'),
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .positive('must be positive')
+      .max(300, 'must be at most 300')
+      .default(10),
   })
   .superRefine((env, ctx) => {
     if (env.BOT_MODE === 'webhook') {
@@ -148,6 +178,10 @@ export interface Config {
   broadcastPaid: { enabled: boolean; rate: number };
   logLevel: Env['LOG_LEVEL'];
   logFile: string | undefined;
+  /** What this process runs: the bot and the API (all), or one of them (two PM2 apps). */
+  role: Env['APP_ROLE'];
+  /** A shutdown that takes longer is cut short with exit code 1. */
+  shutdownTimeoutMs: number;
 }
 
 /** A setting that is missing or invalid; the message names the variable. */
@@ -197,5 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     broadcastPaid: { enabled: e.BROADCAST_PAID, rate: e.BROADCAST_PAID_RATE },
     logLevel: e.LOG_LEVEL,
     logFile: e.LOG_FILE,
+    role: e.APP_ROLE,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }

@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import type { User } from '../db/schema.js';
 import type { Processing } from '../library/jobs.js';
 import type { Logger } from '../logger.js';
+import type { RuntimeSettings } from '../settings.js';
 
 /** The file an admin sent in the upload dialog, kept until the entry is saved. */
 export interface UploadDraft {
@@ -35,6 +36,8 @@ export interface SessionData {
 
 interface Extras {
   config: Config;
+  /** The settings in force for this update (the environment's, or as changed over the API). */
+  settings: RuntimeSettings;
   db: Db;
   processing: Processing;
   /** A child of the root logger carrying this update's id. */

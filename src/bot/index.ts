@@ -8,6 +8,7 @@ import type { Processing } from '../library/jobs.js';
 import type { ProcessingPool } from '../library/pool.js';
 import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
+import type { LiveSettings } from '../settings.js';
 import { configureApi } from './api.js';
 import type { Context, SessionData } from './context.js';
 import { broadcastFeature } from './features/broadcast.js';
@@ -40,6 +41,8 @@ export interface BotDeps {
   scrub: (text: string) => string;
   sessionsDir: string;
   processing: Processing;
+  /** The settings in force, re-read from the database while the bot runs. */
+  settings: LiveSettings;
   pool: Pick<ProcessingPool, 'makeThumbnail'>;
   thumbnails: ThumbnailStore;
   /** The broadcast actor, told when a broadcast is confirmed. */
@@ -69,7 +72,12 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
 
   const i18n = createI18n(config.defaultLanguage);
   const inFlight = new InFlight();
-  const subscriptions = new Subscriptions(bot.api, deps.db, config.forceSubChannels, logger);
+  const subscriptions = new Subscriptions(
+    bot.api,
+    deps.db,
+    () => deps.settings.current.forceSubChannels,
+    logger,
+  );
 
   bot.use(inFlight.middleware);
   bot.use(attachContext(deps));

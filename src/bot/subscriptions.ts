@@ -29,18 +29,19 @@ export class Subscriptions {
   constructor(
     private readonly api: Api,
     private readonly db: Db,
-    private readonly refs: readonly (number | string)[],
+    /** The channels in force now: an admin can change them while the bot runs. */
+    private readonly refs: () => readonly (number | string)[],
     private readonly logger: Logger,
   ) {}
 
   get enabled(): boolean {
-    return this.refs.length > 0;
+    return this.refs().length > 0;
   }
 
   /** The channels the user still has to join; `fresh` skips the cache ("check again"). */
   async missing(userId: number, fresh = false): Promise<Channel[]> {
     const missing: Channel[] = [];
-    for (const ref of this.refs) {
+    for (const ref of this.refs()) {
       const channel = await this.resolve(ref);
       if (channel && !(await this.joined(channel, userId, fresh))) missing.push(channel);
     }
@@ -49,7 +50,7 @@ export class Subscriptions {
 
   /** Whether a chat is one of the channels users must join. */
   async requires(chatId: number): Promise<boolean> {
-    for (const ref of this.refs) {
+    for (const ref of this.refs()) {
       if ((await this.resolve(ref))?.id === chatId) return true;
     }
     return false;

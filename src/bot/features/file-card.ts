@@ -49,7 +49,7 @@ privateChat.callbackQuery(id(DOWNLOAD_PREFIX), async (ctx) => {
     }
     const sent = await sendLibraryFile(ctx, delivery.file, delivery.fileId);
     await recordDownload(ctx.db, ctx.from.id, file.id);
-    const minutes = ctx.config.autoDeleteMinutes;
+    const minutes = ctx.settings.autoDeleteMinutes;
     if (minutes > 0) {
       await scheduleDeletion(ctx.db, sent.chat.id, sent.message_id, Date.now() + minutes * 60_000);
     }
@@ -150,9 +150,9 @@ function answerGone(ctx: Context): Promise<true> {
 
 /** Sends the file with the method of its type; the caption warns when it will be deleted. */
 function sendLibraryFile(ctx: Context, file: LibraryFile, fileId: string): Promise<Message> {
-  const minutes = ctx.config.autoDeleteMinutes;
+  const minutes = ctx.settings.autoDeleteMinutes;
   const options = {
-    ...(ctx.config.protectContent ? { protect_content: true } : {}),
+    ...(ctx.settings.protectContent ? { protect_content: true } : {}),
     ...(minutes > 0 ? { caption: ctx.t('download-auto-delete', { minutes }) } : {}),
   };
   switch (file.type) {

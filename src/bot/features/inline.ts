@@ -28,7 +28,7 @@ inlineFeature.on('inline_query', async (ctx) => {
   const files = result?.items ?? [];
   const more = result !== undefined && result.page < result.pages;
   await ctx.answerInlineQuery(
-    files.map((file) => (ctx.config.protectContent ? asLink(ctx, file) : asFile(ctx, file))),
+    files.map((file) => (ctx.settings.protectContent ? asLink(ctx, file) : asFile(ctx, file))),
     { cache_time: CACHE_SECONDS, next_offset: more ? String(page + 1) : '' },
   );
 });

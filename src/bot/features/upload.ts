@@ -64,7 +64,7 @@ dialog.filter(
     ctx.session.upload = {
       step: 'tags',
       file: upload.file,
-      title: withSuffix(text, ctx.config.titleSuffix),
+      title: withSuffix(text, ctx.settings.titleSuffix),
     };
     await ctx.reply(ctx.t('upload-send-tags'));
   },

@@ -1,0 +1,238 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { join } from 'node:path';
+import { run } from '@grammyjs/runner';
+import { Api } from 'grammy';
+import { createBroadcastStatus } from './bot/broadcast-status.js';
+import { setCommands } from './bot/commands.js';
+import { deleteMessageQuietly } from './bot/delete-message.js';
+import { createBot } from './bot/index.js';
+import { createJobNotifier } from './bot/job-notices.js';
+import { BroadcastActor } from './broadcast/actor.js';
+import type { Config } from './config.js';
+import { type Db, openDatabase } from './db/database.js';
+import { pruneHealth } from './db/health.js';
+import { AutoDelete } from './library/auto-delete.js';
+import { JobQueue } from './library/jobs.js';
+import { createPool, type ProcessingPool } from './library/pool.js';
+import { processFile } from './library/processing.js';
+import { ThumbnailStore } from './library/thumbnail-store.js';
+import { createLogger, createScrubber, type Logger } from './logger.js';
+import { environmentSettings, LiveSettings } from './settings.js';
+
+const HEALTH_RETENTION_MS = 30 * 24 * 3600_000;
+
+/** What one process runs: the bot and the admin API (`npm start`), or one of them (PM2). */
+export type AppRole = Config['role'];
+
+/** Everything one process runs, built from the config; main.ts starts and stops it. */
+export interface App {
+  readonly logger: Logger;
+  start(): Promise<void>;
+  /** Stops every part and closes what they share, in order; safe to call once started. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** A part failed for good (polling ended): the caller should stop and exit non-zero. */
+  onFatal?: (error: unknown) => void;
+  /** Tests pass their own logger. */
+  logger?: Logger;
+}
+
+/** A piece of the process with its own life: the bot, or the admin API. */
+interface Part {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What the parts share: one database, one worker pool, one view of the settings. */
+interface Shared {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  scrub: (text: string) => string;
+  pool: ProcessingPool;
+  thumbnails: ThumbnailStore;
+  settings: LiveSettings;
+  onFatal: (error: unknown) => void;
+}
+
+/** The composition root: builds every part the config's role asks for; nothing starts yet. */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  if (config.bot.mode === 'webhook') {
+    throw new Error('BOT_MODE=webhook is not supported yet; use polling');
+  }
+  const secrets = [config.botToken, config.api.adminPassword, config.api.jwtSecret].filter(
+    (secret): secret is string => Boolean(secret),
+  );
+  const logger =
+    options.logger ??
+    createLogger({ level: config.logLevel, file: config.logFile, secrets: secrets });
+  const db = await openDatabase(join(config.dataDir, 'primelingo.sqlite'));
+  const pool = createPool({
+    onError: (error) => logger.error({ err: error }, 'worker pool error'),
+  });
+  const shared: Shared = {
+    config,
+    db,
+    logger,
+    scrub: createScrubber(secrets),
+    pool,
+    thumbnails: new ThumbnailStore(db, join(config.dataDir, 'thumbnails')),
+    settings: new LiveSettings(db, environmentSettings(config), logger),
+    onFatal: options.onFatal ?? (() => undefined),
+  };
+  const parts: Part[] = [];
+  if (config.role !== 'api') parts.push(createBotPart(shared));
+
+  return {
+    logger,
+    async start() {
+      await shared.settings.start();
+      for (const part of parts) await part.start();
+    },
+    async stop() {
+      for (const part of [...parts].reverse()) await part.stop();
+      shared.settings.stop();
+      await pool.close();
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * The bot: polling through the runner's concurrent sink, the processing jobs, the broadcast
+ * actor and the auto-deletions. Its stop ends polling, stops the background work, drains the
+ * handlers and confirms the last offset, so nothing acknowledged is lost or handled twice.
+ */
+function createBotPart(shared: Shared): Part {
+  const { config, db, logger, pool, thumbnails } = shared;
+  const tempDir = join(config.dataDir, 'tmp');
+  const jobs = new JobQueue({
+    db,
+    logger,
+    concurrency: pool.piscina.options.maxThreads,
+    process: async (file, options) =>
+      processFile(
+        {
+          pool,
+          apiRoot: config.apiRoot,
+          token: config.botToken,
+          localBotApi: config.localBotApi,
+          chatId: config.storageChatId ?? file.added_by ?? config.adminIds[0] ?? 0,
+          thumbnailPath: await thumbnails.path(),
+          tempDir,
+        },
+        {
+          fileId: file.file_id,
+          kind: file.type,
+          title: file.title,
+          fileName: file.file_name,
+          mimeType: file.mime_type,
+          size: file.size,
+        },
+        options,
+      ),
+    notify: (chatId, notice) => notifyJob(chatId, notice),
+  });
+  const paid = config.broadcastPaid.enabled;
+  const broadcasts = new BroadcastActor({
+    db,
+    // Its own client: no auto-retry (the actor pauses its limiter on a 429), and handlers'
+    // calls never queue behind a broadcast.
+    api: new Api(config.botToken, {
+      apiRoot: config.apiRoot,
+      timeoutSeconds: 30,
+      // Reused connections: a new one per message would cap a paid broadcast's rate.
+      baseFetchConfig: { agent: keepAliveAgent(config.apiRoot), compress: true },
+    }),
+    logger,
+    rate: paid ? config.broadcastPaid.rate : config.broadcastRate,
+    paid,
+    report: (progress) => reportBroadcast(progress),
+  });
+  const { bot, inFlight, i18n } = createBot({
+    config,
+    db,
+    logger,
+    scrub: shared.scrub,
+    sessionsDir: join(config.dataDir, 'sessions'),
+    processing: jobs,
+    settings: shared.settings,
+    broadcasts,
+    pool,
+    thumbnails,
+  });
+  const notifyJob = createJobNotifier(bot.api, i18n, db, config.defaultLanguage);
+  const reportBroadcast = createBroadcastStatus(bot.api, i18n, db, config.defaultLanguage);
+  // Deletes sent files once AUTO_DELETE_MINUTES pass; rows that fell due while down go first.
+  const autoDelete = new AutoDelete({
+    db,
+    logger,
+    deleteMessage: (chatId, messageId) => deleteMessageQuietly(bot.api, chatId, messageId),
+  });
+  let runner: ReturnType<typeof run> | undefined;
+
+  return {
+    async start() {
+      await pruneHealth(db, HEALTH_RETENTION_MS);
+      // Whatever a crash left half-downloaded goes; jobs start from scratch anyway.
+      await rm(tempDir, { recursive: true, force: true });
+      await mkdir(tempDir, { recursive: true });
+      await bot.init();
+      runner = run(bot, {
+        runner: {
+          fetch: {
+            allowed_updates: [
+              'message',
+              'callback_query',
+              'inline_query',
+              'my_chat_member',
+              'chat_join_request',
+            ],
+          },
+          // Its own console logging would print node-fetch errors, which carry the token.
+          silent: true,
+        },
+        sink: { concurrency: 100 },
+      });
+      runner.task()?.catch((error: unknown) => {
+        logger.fatal({ err: error }, 'polling failed for good');
+        shared.onFatal(error);
+      });
+      await jobs.start();
+      broadcasts.start();
+      autoDelete.start();
+      logger.info({ username: bot.botInfo.username, api_root: config.apiRoot }, 'bot started');
+      const menuFailed = (error: unknown) =>
+        logger.warn({ err: error }, 'could not publish the command menu');
+      setCommands(bot.api, i18n, config.defaultLanguage, config.adminIds, menuFailed).catch(
+        menuFailed,
+      );
+    },
+    async stop() {
+      if (runner?.isRunning()) await runner.stop();
+      // Running jobs are cancelled first (they run again after the restart), so a download
+      // waiting for one is answered with the original instead of holding shutdown up.
+      await Promise.all([jobs.stop(), broadcasts.stop()]);
+      await autoDelete.stop();
+      await inFlight.drain();
+      // The runner confirms an offset only with its next getUpdates: confirm the last batch
+      // now, or Telegram would deliver it again after the restart.
+      if (inFlight.lastUpdateId !== undefined) {
+        await bot.api
+          .getUpdates({ offset: inFlight.lastUpdateId + 1, limit: 1, timeout: 0 })
+          .catch((error: unknown) =>
+            logger.warn({ err: error }, 'could not confirm the last updates'),
+          );
+      }
+    },
+  };
+}
+
+function keepAliveAgent(apiRoot: string): HttpAgent {
+  const Agent = apiRoot.startsWith('https:') ? HttpsAgent : HttpAgent;
+  return new Agent({ keepAlive: true });
+}
