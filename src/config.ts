@@ -95,6 +95,15 @@ const schema = z
       .min(0)
       .max(65535, 'must be a port number')
       .default(3000),
+    API_TOKEN_TTL: z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(60, 'must be at least 60 seconds')
+      .max(30 * 24 * 3600, 'must be at most 2592000 (30 days)')
+      .default(3600),
+    API_CORS_ORIGINS: csv(
+      z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://admin.example.com'),
+    ),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ADMIN_USERNAME: z.string().min(1).optional(),
     ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -168,6 +177,10 @@ export interface Config {
   api: {
     host: string;
     port: number;
+    /** Lifetime of a login token. */
+    tokenTtlSeconds: number;
+    /** Origins allowed by CORS; none: closed. */
+    corsOrigins: string[];
     jwtSecret: string | undefined;
     adminUsername: string | undefined;
     adminPassword: string | undefined;
@@ -223,6 +236,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     api: {
       host: e.API_HOST,
       port: e.API_PORT,
+      tokenTtlSeconds: e.API_TOKEN_TTL,
+      corsOrigins: e.API_CORS_ORIGINS as string[],
       jwtSecret: e.JWT_SECRET,
       adminUsername: e.ADMIN_USERNAME,
       adminPassword: e.ADMIN_PASSWORD,

@@ -138,6 +138,40 @@ export interface BroadcastRecipientsTable {
   updated_at: number | null;
 }
 
+export interface AdminAccountsTable {
+  id: Generated<number>;
+  /** Case as typed; unique. */
+  username: string;
+  /** argon2id; never leaves the server. */
+  password_hash: string;
+  role: 'superadmin' | 'admin' | 'editor' | 'viewer';
+  disabled_at: number | null;
+  /** In every token; raised to revoke the account's tokens. */
+  token_version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  account_id: number;
+  /** What was done, e.g. `files.update`. */
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  /** JSON, or null when there was nothing before (after) the change. */
+  before: string | null;
+  after: string | null;
+  created_at: CreatedAt;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  username: string;
+  address: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   files: FilesTable;
@@ -150,9 +184,14 @@ export interface Database {
   scheduled_deletions: ScheduledDeletionsTable;
   broadcasts: BroadcastsTable;
   broadcast_recipients: BroadcastRecipientsTable;
+  admin_accounts: AdminAccountsTable;
+  audit_log: AuditLogTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type User = Selectable<UsersTable>;
 export type Broadcast = Selectable<BroadcastsTable>;
+export type AdminAccount = Selectable<AdminAccountsTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
 /** A library file as callers see it; the search columns are the index's business. */
 export type LibraryFile = Omit<Selectable<FilesTable>, 'search_title' | 'search_tags'>;

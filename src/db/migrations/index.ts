@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as filesSearch from './0002-files-search.js';
 import * as libraryJobs from './0003-library-jobs.js';
 import * as broadcasts from './0004-broadcasts.js';
+import * as adminApi from './0005-admin-api.js';
 
 /** Every migration, in order; names sort in the order they run. */
 export const migrations: MigrationProvider = {
@@ -12,6 +13,7 @@ export const migrations: MigrationProvider = {
       '0002-files-search': filesSearch,
       '0003-library-jobs': libraryJobs,
       '0004-broadcasts': broadcasts,
+      '0005-admin-api': adminApi,
     };
   },
 };
