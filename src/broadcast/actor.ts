@@ -267,7 +267,8 @@ export class BroadcastActor {
     const paid = this.deps.paid ? { allow_paid_broadcast: true } : {};
     if (broadcast.text !== null) {
       const entities = broadcast.entities ? JSON.parse(broadcast.entities) : undefined;
-      await this.deps.api.sendMessage(userId, broadcast.text, { entities, ...paid });
+      const parse_mode = broadcast.parse_mode ?? undefined;
+      await this.deps.api.sendMessage(userId, broadcast.text, { entities, parse_mode, ...paid });
     } else {
       await this.deps.api.copyMessage(
         userId,

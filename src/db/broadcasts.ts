@@ -6,7 +6,7 @@ type RecipientStatus = 'sent' | 'blocked' | 'failed';
 
 /** What a broadcast sends: a text with its formatting, or a copy of a message. */
 export type BroadcastContent =
-  | { text: string; entities?: unknown[] }
+  | { text: string; entities?: unknown[]; parseMode?: NonNullable<Broadcast['parse_mode']> }
   | { fromChatId: number; messageId: number };
 
 /** Adds a broadcast awaiting the admin's confirmation; returns its id. */
@@ -17,19 +17,71 @@ export async function createDraft(
 ): Promise<number> {
   const row = await db
     .insertInto('broadcasts')
-    .values({
-      status: 'draft',
-      created_by: createdBy,
-      ...('text' in content
-        ? {
-            text: content.text,
-            entities: content.entities ? JSON.stringify(content.entities) : null,
-          }
-        : { from_chat_id: content.fromChatId, message_id: content.messageId }),
-    })
+    .values({ status: 'draft', created_by: createdBy, ...contentColumns(content) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * Adds a broadcast that is sent at once (the admin API has no draft step): the row, queued,
+ * and its recipients (the audience at this moment), in one transaction.
+ */
+export async function queueBroadcast(db: Db, content: BroadcastContent): Promise<Broadcast> {
+  return db.transaction().execute(async (trx) => {
+    const broadcast = await trx
+      .insertInto('broadcasts')
+      .values({ status: 'queued', ...contentColumns(content) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await takeRecipients(trx, broadcast.id);
+    return broadcast;
+  });
+}
+
+function contentColumns(content: BroadcastContent) {
+  return 'text' in content
+    ? {
+        text: content.text,
+        entities: content.entities ? JSON.stringify(content.entities) : null,
+        parse_mode: content.parseMode ?? null,
+      }
+    : { from_chat_id: content.fromChatId, message_id: content.messageId };
+}
+
+/** Makes every user a broadcast can reach now one of its recipients; returns how many. */
+async function takeRecipients(trx: Db, id: number): Promise<number> {
+  const taken = await trx
+    .insertInto('broadcast_recipients')
+    .columns(['broadcast_id', 'user_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('users')
+        .select([sql<number>`${id}`.as('broadcast_id'), 'id'])
+        .where('banned_at', 'is', null)
+        .where('blocked_at', 'is', null),
+    )
+    .executeTakeFirst();
+  return Number(taken.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** One page of broadcasts, newest first, and how many there are. */
+export async function listBroadcasts(
+  db: Db,
+  page: { limit: number; offset: number },
+): Promise<{ items: Broadcast[]; total: number }> {
+  const { total } = await db
+    .selectFrom('broadcasts')
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const items = await db
+    .selectFrom('broadcasts')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return { items, total };
 }
 
 /** Users a broadcast would reach now: not banned, not known to have blocked the bot. */
@@ -60,18 +112,7 @@ export async function confirmBroadcast(
       .where('status', '=', 'draft')
       .executeTakeFirst();
     if (Number(queued.numUpdatedRows) === 0) return undefined;
-    const taken = await trx
-      .insertInto('broadcast_recipients')
-      .columns(['broadcast_id', 'user_id'])
-      .expression((eb) =>
-        eb
-          .selectFrom('users')
-          .select([sql<number>`${id}`.as('broadcast_id'), 'id'])
-          .where('banned_at', 'is', null)
-          .where('blocked_at', 'is', null),
-      )
-      .executeTakeFirst();
-    return Number(taken.numInsertedOrUpdatedRows ?? 0);
+    return takeRecipients(trx, id);
   });
 }
 

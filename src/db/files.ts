@@ -1,6 +1,7 @@
 import { type Insertable, sql } from 'kysely';
 import { toSearchText } from '../library/normalize.js';
 import type { Db } from './database.js';
+import { enqueueJob } from './jobs.js';
 import type { FilesTable, LibraryFile } from './schema.js';
 
 // The search index is kept in step by triggers on files.search_title/search_tags (see migration
@@ -157,14 +158,42 @@ export async function deleteFile(db: Db, id: number): Promise<boolean> {
   return result.numDeletedRows > 0n;
 }
 
+/** Only files of this kind (the admin API's filter); every kind when absent. */
+export type KindFilter = FilesTable['type'] | undefined;
+
+/** One page of the library, newest first, and how many files there are in all. */
+export async function listFiles(
+  db: Db,
+  page: { limit: number; offset: number; type?: KindFilter },
+): Promise<{ items: LibraryFile[]; total: number }> {
+  let query = db.selectFrom('files');
+  if (page.type) query = query.where('type', '=', page.type);
+  const { total } = await query
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const items = await query
+    .select(COLUMNS)
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return { items, total };
+}
+
 /** How many files match every word of a search. */
-export async function countMatchingFiles(db: Db, words: SearchWords): Promise<number> {
+export async function countMatchingFiles(
+  db: Db,
+  words: SearchWords,
+  type?: KindFilter,
+): Promise<number> {
   const match = toMatchExpression(words);
   if (match === null) return 0;
-  const row = await db
-    .selectFrom('files_fts')
+  let query = db.selectFrom('files_fts').where(sql<boolean>`files_fts MATCH ${match}`);
+  if (type) {
+    query = query.innerJoin('files', 'files.id', 'files_fts.rowid').where('files.type', '=', type);
+  }
+  const row = await query
     .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where(sql<boolean>`files_fts MATCH ${match}`)
     .executeTakeFirstOrThrow();
   return row.count;
 }
@@ -176,7 +205,7 @@ export async function countMatchingFiles(db: Db, words: SearchWords): Promise<nu
 export async function listMatchingFiles(
   db: Db,
   words: SearchWords,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; type?: KindFilter },
 ): Promise<LibraryFile[]> {
   const match = toMatchExpression(words);
   if (match === null || page.limit < 1) return [];
@@ -185,14 +214,19 @@ export async function listMatchingFiles(
   // so only those are joined (a fifth to a third faster on broad queries). No cutoff row means
   // the page runs past the last match, and then every match is wanted.
   const score = sql<number>`bm25(files_fts, ${sql.lit(TITLE_WEIGHT)}, ${sql.lit(TAGS_WEIGHT)})`;
+  const type = page.type;
   return db
     .with(
       (cte) => cte('matches').materialized(),
-      (qb) =>
-        qb
+      (qb) => {
+        const matches = qb
           .selectFrom('files_fts')
           .select([sql<number>`files_fts.rowid`.as('id'), score.as('score')])
-          .where(sql<boolean>`files_fts MATCH ${match}`),
+          .where(sql<boolean>`files_fts MATCH ${match}`);
+        return type
+          ? matches.innerJoin('files', 'files.id', 'files_fts.rowid').where('files.type', '=', type)
+          : matches;
+      },
     )
     .with('cutoff', (qb) =>
       qb
@@ -261,4 +295,20 @@ function toMatchExpression(words: SearchWords): string | null {
       return terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
     })
     .join(' AND ');
+}
+
+/**
+ * Drops a file's processed copy and queues its processing again, together: the next copy
+ * carries the current title and default thumbnail. Undefined when there is no such file.
+ */
+export async function reprocessFile(db: Db, id: number): Promise<LibraryFile | undefined> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => reprocessFile(trx, id));
+  const file = await db
+    .updateTable('files')
+    .set({ processed_file_id: null, thumbnail_file_id: null, updated_at: Date.now() })
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst();
+  if (file) await enqueueJob(db, id, null);
+  return file;
 }

@@ -114,6 +114,8 @@ export interface BroadcastsTable {
   /** A text broadcast, with its formatting (JSON MessageEntity[])... */
   text: string | null;
   entities: string | null;
+  /** Or Telegram markup in the text: 'HTML', 'MarkdownV2' or 'Markdown' (admin API). */
+  parse_mode: 'HTML' | 'MarkdownV2' | 'Markdown' | null;
   /** ...or a copy of any message (copyMessage keeps media, captions and formatting). */
   from_chat_id: number | null;
   message_id: number | null;

@@ -1,4 +1,5 @@
 import type { User as TelegramUser } from 'grammy/types';
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { User } from './schema.js';
 
@@ -42,4 +43,49 @@ export async function setBanned(db: Db, id: number, banned: boolean): Promise<vo
     .set({ banned_at: banned ? Date.now() : null })
     .where('id', '=', id)
     .execute();
+}
+
+/** active: can be reached; blocked: blocked the bot; banned: an admin banned them. */
+export type UserStatus = 'active' | 'blocked' | 'banned';
+
+/**
+ * One page of users, the most recently seen first, and how many match in all. `q` matches the
+ * start of a username or name, or a user id exactly.
+ */
+export async function listUsers(
+  db: Db,
+  filter: { q?: string; status?: UserStatus; limit: number; offset: number },
+): Promise<{ items: User[]; total: number }> {
+  let query = db.selectFrom('users');
+  if (filter.status === 'banned') query = query.where('banned_at', 'is not', null);
+  if (filter.status === 'blocked') {
+    query = query.where('blocked_at', 'is not', null).where('banned_at', 'is', null);
+  }
+  if (filter.status === 'active') {
+    query = query.where('blocked_at', 'is', null).where('banned_at', 'is', null);
+  }
+  const q = filter.q?.trim().replace(/^@/, '');
+  if (q) {
+    // LIKE's wildcards in what was typed are taken literally.
+    const prefix = `${q.replace(/[\\%_]/g, '\\$&')}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('username', 'like', sql<string>`${prefix} ESCAPE '\\'`),
+        eb('first_name', 'like', sql<string>`${prefix} ESCAPE '\\'`),
+        eb('last_name', 'like', sql<string>`${prefix} ESCAPE '\\'`),
+        ...(/^\d{1,15}$/.test(q) ? [eb('id', '=', Number(q))] : []),
+      ]),
+    );
+  }
+  const { total } = await query
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const items = await query
+    .selectAll()
+    .orderBy('last_seen_at', 'desc')
+    .orderBy('id')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
+  return { items, total };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { countMatchingFiles, listMatchingFiles } from '../db/files.js';
+import { countMatchingFiles, type KindFilter, listMatchingFiles } from '../db/files.js';
 import type { LibraryFile } from '../db/schema.js';
 import { searchWords } from './normalize.js';
 
@@ -13,6 +13,8 @@ export interface SearchOptions {
   page?: number;
   /** Default 10. */
   pageSize?: number;
+  /** Only files of this kind (the admin API's filter). */
+  type?: KindFilter;
 }
 
 /** One page of search results. */
@@ -34,17 +36,18 @@ export interface SearchResult {
 export async function searchFiles(
   db: Db,
   query: string,
-  { page = 1, pageSize = 10 }: SearchOptions = {},
+  { page = 1, pageSize = 10, type }: SearchOptions = {},
 ): Promise<SearchResult> {
   const size = Number.isFinite(pageSize) ? Math.max(1, Math.floor(pageSize)) : 10;
   const words = searchWords(query).slice(0, MAX_WORDS);
-  const total = await countMatchingFiles(db, words);
+  const total = await countMatchingFiles(db, words, type);
   const pages = Math.ceil(total / size);
   const current = Math.min(Math.max(1, Math.floor(page) || 1), Math.max(1, pages));
   if (total === 0) return { items: [], total, page: current, pages };
   const items = await listMatchingFiles(db, words, {
     limit: size,
     offset: (current - 1) * size,
+    type,
   });
   return { items, total, page: current, pages };
 }

@@ -34,8 +34,11 @@ export class ThumbnailStore {
     return path;
   }
 
-  /** Makes `jpeg` (already normalised by makeThumbnail) the default from now on. */
-  async replace(jpeg: Buffer): Promise<void> {
-    await setSetting(this.db, SETTING, jpeg.toString('base64'));
+  /**
+   * Makes `jpeg` (already normalised by makeThumbnail) the default from now on; `db` may be
+   * the transaction of a change it belongs with.
+   */
+  async replace(jpeg: Buffer, db: Db = this.db): Promise<void> {
+    await setSetting(db, SETTING, jpeg.toString('base64'));
   }
 }
