@@ -17,8 +17,16 @@ import errors from './plugins/app/errors.js';
 import validation from './plugins/app/validation.js';
 import security from './plugins/external/security.js';
 import swagger from './plugins/external/swagger.js';
+import admins from './routes/admins.js';
+import audit from './routes/audit.js';
 import login from './routes/auth.js';
+import broadcasts from './routes/broadcasts.js';
+import files from './routes/files.js';
 import health from './routes/health.js';
+import me from './routes/me.js';
+import settings from './routes/settings.js';
+import stats from './routes/stats.js';
+import users from './routes/users.js';
 
 /** What the admin API is built from. */
 export interface ApiDeps {
@@ -64,6 +72,7 @@ export async function createApi(apiDeps: ApiDeps): Promise<ApiInstance> {
   await app.register(swagger);
   await app.register(authentication);
 
-  for (const routes of [health, login]) await app.register(routes);
+  const routes = [health, login, me, admins, audit, files, users, broadcasts, stats, settings];
+  for (const plugin of routes) await app.register(plugin);
   return app;
 }
