@@ -28,15 +28,14 @@ export async function createDraft(
  * and its recipients (the audience at this moment), in one transaction.
  */
 export async function queueBroadcast(db: Db, content: BroadcastContent): Promise<Broadcast> {
-  return db.transaction().execute(async (trx) => {
-    const broadcast = await trx
-      .insertInto('broadcasts')
-      .values({ status: 'queued', ...contentColumns(content) })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await takeRecipients(trx, broadcast.id);
-    return broadcast;
-  });
+  if (!db.isTransaction) return db.transaction().execute((trx) => queueBroadcast(trx, content));
+  const broadcast = await db
+    .insertInto('broadcasts')
+    .values({ status: 'queued', ...contentColumns(content) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await takeRecipients(db, broadcast.id);
+  return broadcast;
 }
 
 function contentColumns(content: BroadcastContent) {
