@@ -34,6 +34,8 @@ export interface TestApiOptions {
   env?: Record<string, string>;
   /** Defaults to thumbnails made in this thread, with no worker pool. */
   pool?: ApiDeps['pool'];
+  /** Runs before the app is ready, e.g. to add a route a test needs. */
+  beforeReady?: (app: ApiInstance) => void;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function buildApi(options: TestApiOptions = {}): Promise<TestApi> {
     pool: options.pool ?? { makeThumbnail: (input) => makeThumbnail(input) },
     thumbnails: new ThumbnailStore(db, join(dataDir, 'thumbnails')),
   });
+  options.beforeReady?.(app);
   await app.ready();
 
   const accountId = (role: Role) => {
