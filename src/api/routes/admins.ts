@@ -32,7 +32,7 @@ const admins: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/api/admins',
     {
-      preHandler: manage,
+      onRequest: manage,
       schema: {
         tags: ['accounts'],
         querystring: PageQuery,
@@ -48,7 +48,7 @@ const admins: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/api/admins',
     {
-      preHandler: manage,
+      onRequest: manage,
       schema: {
         tags: ['accounts'],
         body: NewAccount,
@@ -79,7 +79,7 @@ const admins: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.patch(
     '/api/admins/:id',
     {
-      preHandler: manage,
+      onRequest: manage,
       schema: {
         tags: ['accounts'],
         description: 'A new role or disabling ends the account’s tokens.',

@@ -23,7 +23,7 @@ const audit: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/api/audit',
     {
-      preHandler: fastify.requirePermission('audit:read'),
+      onRequest: fastify.requirePermission('audit:read'),
       schema: {
         tags: ['audit'],
         querystring: PageQuery,

@@ -17,7 +17,7 @@ const me: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/api/me',
     {
-      preHandler: fastify.requirePermission('read'),
+      onRequest: fastify.requirePermission('read'),
       schema: { tags: ['accounts'], response: { 200: AccountSchema, 401: ErrorResponse } },
     },
     async (request) => {
@@ -30,7 +30,7 @@ const me: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/api/me/password',
     {
-      preHandler: fastify.requirePermission('read'),
+      onRequest: fastify.requirePermission('read'),
       schema: {
         tags: ['accounts'],
         description: 'Changes the password; every token of the account, this one too, ends.',

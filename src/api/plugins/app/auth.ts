@@ -21,7 +21,7 @@ interface TokenPayload {
 declare module 'fastify' {
   interface FastifyInstance {
     /**
-     * A preHandler that lets the request through only with a valid token of an enabled
+     * An onRequest hook that lets the request through only with a valid token of an enabled
      * account allowed `permission`: 401 without one (missing, bad, expired, revoked), 403
      * when the role lacks the permission. It sets `request.account`.
      */
