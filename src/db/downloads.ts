@@ -37,7 +37,7 @@ export async function downloadsPerDay(
   const rows = await db
     .selectFrom('downloads')
     .select([
-      sql<number>`created_at / ${DAY_MS}`.as('day'),
+      sql<number>`created_at / ${sql.lit(DAY_MS)}`.as('day'),
       (eb) => eb.fn.countAll<number>().as('downloads'),
     ])
     .where('created_at', '>=', first * DAY_MS)

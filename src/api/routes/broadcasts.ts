@@ -8,6 +8,7 @@ import {
   listBroadcasts,
   queueBroadcast,
 } from '../../db/broadcasts.js';
+import type { Db } from '../../db/database.js';
 import type { Broadcast } from '../../db/schema.js';
 import { HttpError } from '../errors.js';
 import { BroadcastItem, broadcastItem, NewBroadcast } from '../schemas/broadcasts.js';
@@ -104,7 +105,7 @@ const broadcasts: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { id } = request.params;
       const cancelled = await db.transaction().execute(async (trx) => {
-        const before = await existing(id);
+        const before = await existing(id, trx);
         if (!(await cancelBroadcast(trx, id))) {
           throw new HttpError(
             409,
@@ -119,14 +120,15 @@ const broadcasts: FastifyPluginAsyncTypebox = async (app) => {
           before: { status: before.status },
           after: { status: 'cancelled' },
         });
-        return existing(id);
+        return existing(id, trx);
       });
       return item(cancelled);
     },
   );
 
-  async function existing(id: number): Promise<Broadcast> {
-    const broadcast = await findBroadcast(db, id);
+  /** `source`: the transaction, inside one (a second connection would wait on it forever). */
+  async function existing(id: number, source: Db = db): Promise<Broadcast> {
+    const broadcast = await findBroadcast(source, id);
     if (!broadcast) throw new HttpError(404, `broadcast ${id} not found`);
     return broadcast;
   }
