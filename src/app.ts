@@ -4,6 +4,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import { run } from '@grammyjs/runner';
 import { Api } from 'grammy';
+import { createApi } from './api/app.js';
+import { resolveJwtSecret } from './api/secret.js';
 import { createBroadcastStatus } from './bot/broadcast-status.js';
 import { setCommands } from './bot/commands.js';
 import { deleteMessageQuietly } from './bot/delete-message.js';
@@ -64,7 +66,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.bot.mode === 'webhook') {
     throw new Error('BOT_MODE=webhook is not supported yet; use polling');
   }
-  const secrets = [config.botToken, config.api.adminPassword, config.api.jwtSecret].filter(
+  const jwtSecret = config.role === 'bot' ? undefined : resolveJwtSecret(config);
+  const secrets = [config.botToken, config.api.adminPassword, jwtSecret].filter(
     (secret): secret is string => Boolean(secret),
   );
   const logger =
@@ -86,6 +89,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
   const parts: Part[] = [];
   if (config.role !== 'api') parts.push(createBotPart(shared));
+  if (jwtSecret) parts.push(createApiPart(shared, jwtSecret));
 
   return {
     logger,
@@ -228,6 +232,22 @@ function createBotPart(shared: Shared): Part {
             logger.warn({ err: error }, 'could not confirm the last updates'),
           );
       }
+    },
+  };
+}
+
+/** The admin HTTP API, listening on API_HOST:API_PORT. */
+function createApiPart(shared: Shared, jwtSecret: string): Part {
+  const { config, db, logger, pool, thumbnails } = shared;
+  let api: Awaited<ReturnType<typeof createApi>> | undefined;
+  return {
+    async start() {
+      api = await createApi({ config, db, logger, jwtSecret, pool, thumbnails });
+      const url = await api.listen({ host: config.api.host, port: config.api.port });
+      logger.info({ url }, 'admin API listening');
+    },
+    async stop() {
+      await api?.close();
     },
   };
 }

@@ -48,6 +48,12 @@ export class BotProcess {
   exit(): Promise<number | null> {
     return this.exited;
   }
+
+  /** The admin API's base URL, once it listens (API_PORT is 0 in tests: a free port). */
+  async apiUrl(): Promise<string> {
+    const line = await this.waitForOutput(/"msg":"admin API listening"/);
+    return (JSON.parse(line) as { url: string }).url;
+  }
 }
 
 export interface StartOptions {
@@ -70,6 +76,8 @@ export async function startBot(emu: Emulator, options: StartOptions = {}): Promi
       TELEGRAM_API_ROOT: emu.apiRoot,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'debug',
+      // A free port for the admin API, which `npm start` runs beside the bot.
+      API_PORT: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
