@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { hashPassword } from '../api/passwords.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { findAccountByUsername, updateAccount } from '../db/admins.js';
+import { openDatabase } from '../db/database.js';
+
+const USAGE =
+  'usage: npm run admin -- reset-password <username>  (the new password on standard input)';
+const MIN_PASSWORD = 8;
+
+/**
+ * Admin account chores from the command line. `reset-password <username>` sets the password
+ * read from the first line of standard input and ends the account's tokens.
+ */
+async function main(args: string[]): Promise<number> {
+  const [command, username, ...rest] = args;
+  if (command !== 'reset-password' || !username || rest.length > 0) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig(process.env);
+  if (process.stdin.isTTY) process.stderr.write('New password: ');
+  const password = await firstLine();
+  if (password.length < MIN_PASSWORD) {
+    process.stderr.write(`The password must be at least ${MIN_PASSWORD} characters.\n`);
+    return 1;
+  }
+  const db = await openDatabase(join(config.dataDir, 'primelingo.sqlite'));
+  try {
+    const account = await findAccountByUsername(db, username);
+    if (!account) {
+      process.stderr.write(`There is no account ${username}.\n`);
+      return 1;
+    }
+    await updateAccount(db, account.id, { password_hash: await hashPassword(password) }, true);
+    process.stdout.write(`The password of ${username} is changed; its tokens are revoked.\n`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function firstLine(): Promise<string> {
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  return '';
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const prefix = error instanceof ConfigError ? 'Configuration error: ' : '';
+    process.stderr.write(`${prefix}${message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildApi, PASSWORD, type TestApi } from '../api/helper.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `npm run admin -- <args>` as an operator types it, with `input` on standard input. */
+function runAdmin(
+  dataDir: string,
+  args: string[],
+  input: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'admin', '--', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, BOT_TOKEN: '123456:TEST-token', DATA_DIR: dataDir },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe('npm run admin -- reset-password', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await buildApi();
+  });
+  after(() => api.close());
+
+  const login = (password: string) =>
+    api.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password },
+    });
+
+  it('sets the password read from standard input and revokes the account’s tokens', async () => {
+    const token = await api.tokenFor('admin');
+    const result = await runAdmin(
+      api.config.dataDir,
+      ['reset-password', 'admin'],
+      'reset by the operator\n',
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'The password of admin is changed; its tokens are revoked.\n');
+    assert.ok(!result.stdout.includes('reset by the operator'));
+    const me = await api.app.inject({
+      method: 'GET',
+      url: '/api/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(me.statusCode, 401);
+    assert.equal((await login(PASSWORD)).statusCode, 401);
+    assert.equal((await login('reset by the operator')).statusCode, 200);
+  });
+
+  it('refuses an unknown account, a short password and a wrong command', async () => {
+    const before = await api.db.selectFrom('admin_accounts').selectAll().orderBy('id').execute();
+    const unknown = await runAdmin(
+      api.config.dataDir,
+      ['reset-password', 'ghost'],
+      'long enough\n',
+    );
+    assert.deepEqual([unknown.code, unknown.stderr], [1, 'There is no account ghost.\n']);
+    const short = await runAdmin(api.config.dataDir, ['reset-password', 'admin'], 'short\n');
+    assert.deepEqual(
+      [short.code, short.stderr],
+      [1, 'The password must be at least 8 characters.\n'],
+    );
+    const usage = await runAdmin(api.config.dataDir, ['delete', 'admin'], '');
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /^usage: npm run admin -- reset-password <username>/);
+    assert.deepEqual(
+      await api.db.selectFrom('admin_accounts').selectAll().orderBy('id').execute(),
+      before,
+    );
+  });
+});
