@@ -212,8 +212,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = issue?.path.join('.') || 'environment';
-    const problem =
-      issue?.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue?.message;
+    // A coerced number that is not one (API_PORT=abc) has no input either: ask the environment.
+    const missing = issue?.code === 'invalid_type' && present[String(issue.path[0])] === undefined;
+    const problem = missing ? 'is required' : issue?.message;
     throw new ConfigError(`${name} ${problem}`);
   }
   const e = result.data;

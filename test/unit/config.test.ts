@@ -30,6 +30,8 @@ describe('loadConfig', () => {
     assert.deepEqual(config.bot, { mode: 'polling' });
     assert.equal(config.api.host, '127.0.0.1');
     assert.equal(config.api.port, 3000);
+    assert.equal(config.api.tokenTtlSeconds, 3600);
+    assert.deepEqual(config.api.corsOrigins, []);
     assert.equal(config.broadcastRate, 25);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.logFile, undefined);
@@ -43,6 +45,8 @@ describe('loadConfig', () => {
       LOCAL_BOT_API: 'true',
       STORAGE_CHAT_ID: '-1009876',
       API_PORT: '8080',
+      API_TOKEN_TTL: '900',
+      API_CORS_ORIGINS: 'https://admin.example.com, http://localhost:5173',
       BROADCAST_RATE: '20',
       PROTECT_CONTENT: 'true',
       AUTO_DELETE_MINUTES: '30',
@@ -55,6 +59,11 @@ describe('loadConfig', () => {
     assert.equal(config.localBotApi, true);
     assert.equal(config.storageChatId, -1009876);
     assert.equal(config.api.port, 8080);
+    assert.equal(config.api.tokenTtlSeconds, 900);
+    assert.deepEqual(config.api.corsOrigins, [
+      'https://admin.example.com',
+      'http://localhost:5173',
+    ]);
     assert.equal(config.broadcastRate, 20);
     assert.equal(config.protectContent, true);
     assert.equal(config.autoDeleteMinutes, 30);
@@ -85,6 +94,7 @@ describe('loadConfig', () => {
       'DEFAULT_LANGUAGE must be uz, ru or en',
     );
     assert.equal(failure({ ...base, API_PORT: '70000' }), 'API_PORT must be a port number');
+    assert.equal(failure({ ...base, API_PORT: 'abc' }), 'API_PORT must be a port number');
     assert.equal(
       failure({ ...base, LOCAL_BOT_API: 'maybe' }),
       'LOCAL_BOT_API must be true or false',
@@ -97,6 +107,18 @@ describe('loadConfig', () => {
     assert.equal(
       failure({ ...base, BOT_MODE: 'webhook' }),
       'WEBHOOK_URL is required when BOT_MODE=webhook',
+    );
+    assert.equal(
+      failure({ ...base, API_TOKEN_TTL: '10' }),
+      'API_TOKEN_TTL must be at least 60 seconds',
+    );
+    assert.equal(
+      failure({ ...base, API_TOKEN_TTL: 'an hour' }),
+      'API_TOKEN_TTL must be a number of seconds',
+    );
+    assert.equal(
+      failure({ ...base, API_CORS_ORIGINS: 'https://admin.example.com/app' }),
+      'API_CORS_ORIGINS entry "https://admin.example.com/app" must be an origin like https://admin.example.com',
     );
     assert.equal(
       failure({ ...base, JWT_SECRET: 'short' }),
