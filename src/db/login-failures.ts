@@ -15,29 +15,31 @@ export async function loginLockRemaining(
   now: number,
 ): Promise<number> {
   const { perUsername, perAddress, windowMs } = LOGIN_LOCKOUT;
-  const since = now - windowMs;
-  const [byUsername, byAddress] = await Promise.all([
-    db
-      .selectFrom('login_failures')
-      .select('created_at')
-      .where('username', '=', username)
-      .where('created_at', '>', since)
-      .orderBy('created_at', 'desc')
-      .offset(perUsername - 1)
-      .limit(1)
-      .executeTakeFirst(),
-    db
-      .selectFrom('login_failures')
-      .select('created_at')
-      .where('address', '=', address)
-      .where('created_at', '>', since)
-      .orderBy('created_at', 'desc')
-      .offset(perAddress - 1)
-      .limit(1)
-      .executeTakeFirst(),
+  const lockedSince = await Promise.all([
+    nthLatestFailure(db, 'username', username, perUsername, now - windowMs),
+    nthLatestFailure(db, 'address', address, perAddress, now - windowMs),
   ]);
-  const until = Math.max(byUsername?.created_at ?? 0, byAddress?.created_at ?? 0) + windowMs;
-  return Math.max(0, until - now);
+  return Math.max(0, Math.max(...lockedSince) + windowMs - now);
+}
+
+/** When the key's `n`th latest failure after `since` happened; 0 if it has fewer. */
+async function nthLatestFailure(
+  db: Db,
+  column: 'username' | 'address',
+  value: string,
+  n: number,
+  since: number,
+): Promise<number> {
+  const row = await db
+    .selectFrom('login_failures')
+    .select('created_at')
+    .where(column, '=', value)
+    .where('created_at', '>', since)
+    .orderBy('created_at', 'desc')
+    .offset(n - 1)
+    .limit(1)
+    .executeTakeFirst();
+  return row?.created_at ?? 0;
 }
 
 /** Counts a failed login; rows older than the window go at the same time. */
