@@ -45,7 +45,56 @@ describe('POST /api/auth/login', () => {
     assert.equal(response.statusCode, 200);
     const body = response.json<{ token: string; expiresIn: number }>();
     assert.equal(body.expiresIn, 3600);
+    const [header, payload] = body.token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    assert.equal(header.alg, 'HS256');
+    assert.equal(payload.exp - payload.iat, 3600);
     assert.equal((await me(api, body.token)).json<{ username: string }>().username, 'editor');
+  });
+
+  it('takes as long for an unknown username as for a wrong password', async () => {
+    const timed = async (username: string, address: string) => {
+      const start = performance.now();
+      assert.equal((await login(api, username, 'wrong password', address)).statusCode, 401);
+      return performance.now() - start;
+    };
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      wrong.push(await timed('viewer', `10.0.3.${i}`));
+      unknown.push(await timed(`ghost${i}`, `10.0.4.${i}`));
+    }
+    // Both verify an argon2id hash (tens of ms); without the dummy hash an unknown name
+    // would answer in about a millisecond.
+    assert.ok(
+      Math.min(...unknown) > Math.min(...wrong) / 3,
+      `unknown ${unknown.map(Math.round)} ms, wrong ${wrong.map(Math.round)} ms`,
+    );
+  });
+
+  it('counts the client behind a local proxy by X-Forwarded-For, and ignores it from afar', async () => {
+    const viaProxy = (forwarded: string, remoteAddress = '127.0.0.1') =>
+      api.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'editor', password: 'wrong' },
+        headers: { 'x-forwarded-for': forwarded },
+        remoteAddress,
+      });
+    await api.db.deleteFrom('login_failures').execute();
+    await viaProxy('203.0.113.5');
+    await viaProxy('203.0.113.6', '198.51.100.7');
+    const rows = await api.db
+      .selectFrom('login_failures')
+      .select('address')
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      rows.map((row) => row.address),
+      ['203.0.113.5', '198.51.100.7'],
+    );
   });
 
   it('refuses a wrong password, an unknown username and a disabled account alike', async () => {
@@ -138,15 +187,37 @@ describe('POST /api/auth/login', () => {
     assert.equal((await login(api, 'admin', PASSWORD)).statusCode, 200);
   });
 
-  it('keeps the password, its hash and the token out of every log line', async () => {
+  it('keeps passwords, hashes and tokens out of every log line', async () => {
     const response = await login(api, 'editor', PASSWORD);
     const { token } = response.json<{ token: string }>();
+    const headers = { authorization: `Bearer ${await api.tokenFor('superadmin')}` };
     await me(api, token);
     await login(api, 'editor', `${PASSWORD}!`);
+    const created = await api.app.inject({
+      method: 'POST',
+      url: '/api/admins',
+      headers,
+      payload: { username: 'logged', password: 'the new account password', role: 'viewer' },
+    });
+    assert.equal(created.statusCode, 201);
+    await api.app.inject({
+      method: 'POST',
+      url: '/api/admins',
+      headers,
+      payload: { username: 'bad name!', password: 'a refused password', role: 'viewer' },
+    });
     const account = await findAccountByUsername(api.db, 'editor');
     const logs = api.logs.join('\n');
     assert.match(logs, /logged in/);
-    for (const secret of [PASSWORD, account?.password_hash ?? 'missing', token, JWT_SECRET]) {
+    assert.match(logs, /request refused/);
+    for (const secret of [
+      PASSWORD,
+      'the new account password',
+      'a refused password',
+      account?.password_hash ?? 'missing',
+      token,
+      JWT_SECRET,
+    ]) {
       assert.ok(!logs.includes(secret), `a log line holds ${secret.slice(0, 12)}...`);
     }
     assert.ok(!response.body.includes(account?.password_hash ?? 'missing'));
