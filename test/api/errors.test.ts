@@ -52,6 +52,10 @@ describe('errors, validation and security headers', () => {
     const valid = { username: 'newbie', password: 'long enough password', role: 'viewer' };
     assert.match(errorMessage(await createAdmin('{"username": "x",'), 400), /JSON/);
     assert.equal(
+      errorMessage(await createAdmin({ ...valid, role: 'god' }), 400),
+      'body/role must be one of "superadmin", "admin", "editor", "viewer"',
+    );
+    assert.equal(
       errorMessage(await createAdmin({ ...valid, role: 5 }), 400).split(' ')[0],
       'body/role',
     );

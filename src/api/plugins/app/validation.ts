@@ -15,14 +15,23 @@ const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
   return (value) => validate(Value.Default(route.schema, value));
 };
 
-/** One message naming the field: `body/title must not have more than 200 characters`. */
+/**
+ * One message naming the field: `body/title must not have more than 200 characters`,
+ * `body must not have additional properties: foo`, `body/role must be one of "admin", ...`.
+ */
 function formatSchemaErrors(errors: FastifySchemaValidationError[], dataVar: string): Error {
   // TypeBox reports an unknown property twice: as `schema is false` and, naming it, here.
   const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
   if (!error) return new Error(`${dataVar} is not valid`);
+  const path = `${dataVar}${error.instancePath}`;
   const unknown = error.params.additionalProperties;
-  const names = Array.isArray(unknown) ? `: ${unknown.join(', ')}` : '';
-  return new Error(`${dataVar}${error.instancePath} ${error.message}${names}`);
+  if (Array.isArray(unknown)) return new Error(`${path} ${error.message}: ${unknown.join(', ')}`);
+  // A union of literals fails once per literal: list them instead of "must be equal to constant".
+  const allowed = errors
+    .filter((e) => e.keyword === 'const' && e.instancePath === error.instancePath)
+    .map((e) => JSON.stringify(e.params.allowedValue));
+  if (allowed.length > 0) return new Error(`${path} must be one of ${allowed.join(', ')}`);
+  return new Error(`${path} ${error.message}`);
 }
 
 /** Request validation for every route. */
