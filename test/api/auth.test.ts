@@ -123,6 +123,34 @@ describe('POST /api/auth/login', () => {
       .execute();
   });
 
+  it('refuses bad login input with 400 before counting a failure', async () => {
+    for (const payload of [
+      '{"username": "admin"',
+      { username: 'admin' },
+      { username: 'admin', password: PASSWORD, remember: true },
+      { username: ['admin'], password: PASSWORD },
+      { username: 'a'.repeat(65), password: PASSWORD },
+    ]) {
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      assert.equal(response.statusCode, 400, JSON.stringify(payload));
+      assert.equal(response.json<{ error: string }>().error, 'Bad Request');
+    }
+    // An SQL string is only an unknown username.
+    const sql = await login(api, "admin' OR '1'='1", "' OR 1=1 --");
+    assert.equal(sql.statusCode, 401);
+    assert.deepEqual(
+      (await api.db.selectFrom('login_failures').select('username').execute()).map(
+        (r) => r.username,
+      ),
+      ["admin' OR '1'='1"],
+    );
+  });
+
   it('locks a username out after 5 failures, with Retry-After, even for the right password', async () => {
     for (let i = 0; i < LOGIN_LOCKOUT.perUsername; i++) {
       assert.equal((await login(api, 'admin', `wrong ${i}`, `10.0.0.${i + 1}`)).statusCode, 401);
