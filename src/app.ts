@@ -4,7 +4,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import { run } from '@grammyjs/runner';
 import { Api } from 'grammy';
-import { createApi } from './api/app.js';
+import type { ApiInstance } from './api/app.js';
 import { resolveJwtSecret } from './api/secret.js';
 import { createBroadcastStatus } from './bot/broadcast-status.js';
 import { setCommands } from './bot/commands.js';
@@ -239,9 +239,11 @@ function createBotPart(shared: Shared): Part {
 /** The admin HTTP API, listening on API_HOST:API_PORT. */
 function createApiPart(shared: Shared, jwtSecret: string): Part {
   const { config, db, logger, pool, thumbnails } = shared;
-  let api: Awaited<ReturnType<typeof createApi>> | undefined;
+  let api: ApiInstance | undefined;
   return {
     async start() {
+      // Loaded here: a bot-only process (APP_ROLE=bot) never loads Fastify and its plugins.
+      const { createApi } = await import('./api/app.js');
       api = await createApi({ config, db, logger, jwtSecret, pool, thumbnails });
       const url = await api.listen({ host: config.api.host, port: config.api.port });
       logger.info({ url }, 'admin API listening');

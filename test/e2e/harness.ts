@@ -10,6 +10,8 @@ import { type CallRecord, Emulator } from '../emulator/index.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'src/main.ts');
 const TSX = import.meta.resolve('tsx');
+/** A process that exits fails at once; this only bounds one that hangs (a busy machine is slow). */
+const START_TIMEOUT_MS = 30_000;
 
 /** The real bot process (`src/main.ts`), started against an emulator. */
 export class BotProcess {
@@ -28,7 +30,7 @@ export class BotProcess {
   }
 
   /** Resolves with the first output line matching, or rejects with the output so far. */
-  async waitForOutput(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  async waitForOutput(pattern: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const line = this.output.find((candidate) => pattern.test(candidate));
@@ -50,8 +52,8 @@ export class BotProcess {
   }
 
   /** The admin API's base URL, once it listens (API_PORT is 0 in tests: a free port). */
-  async apiUrl(): Promise<string> {
-    const line = await this.waitForOutput(/"msg":"admin API listening"/);
+  async apiUrl(timeoutMs?: number): Promise<string> {
+    const line = await this.waitForOutput(/"msg":"admin API listening"/, timeoutMs);
     return (JSON.parse(line) as { url: string }).url;
   }
 }
