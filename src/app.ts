@@ -6,9 +6,11 @@ import { run } from '@grammyjs/runner';
 import { Api } from 'grammy';
 import type { ApiInstance } from './api/app.js';
 import { resolveJwtSecret } from './api/secret.js';
+import { BOT_API_RETRY, configureApi } from './bot/api.js';
 import { createBroadcastStatus } from './bot/broadcast-status.js';
 import { setCommands } from './bot/commands.js';
 import { deleteMessageQuietly } from './bot/delete-message.js';
+import { createI18n } from './bot/i18n.js';
 import { createBot } from './bot/index.js';
 import { createJobNotifier } from './bot/job-notices.js';
 import { BroadcastActor } from './broadcast/actor.js';
@@ -87,9 +89,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     settings: new LiveSettings(db, environmentSettings(config), logger),
     onFatal: options.onFatal ?? (() => undefined),
   };
+  // The API starts first: once the bot polls, nothing heavy loads on its thread any more.
   const parts: Part[] = [];
+  if (jwtSecret) parts.push(await createApiPart(shared, jwtSecret));
   if (config.role !== 'api') parts.push(createBotPart(shared));
-  if (jwtSecret) parts.push(createApiPart(shared, jwtSecret));
 
   return {
     logger,
@@ -114,6 +117,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 function createBotPart(shared: Shared): Part {
   const { config, db, logger, pool, thumbnails } = shared;
   const tempDir = join(config.dataDir, 'tmp');
+  const i18n = createI18n(config.defaultLanguage);
+  // Job notices and broadcast reports: a client of their own, with the bot's retries.
+  const notices = new Api(config.botToken, { apiRoot: config.apiRoot });
+  configureApi(notices, logger, BOT_API_RETRY);
   const jobs = new JobQueue({
     db,
     logger,
@@ -139,7 +146,7 @@ function createBotPart(shared: Shared): Part {
         },
         options,
       ),
-    notify: (chatId, notice) => notifyJob(chatId, notice),
+    notify: createJobNotifier(notices, i18n, db, config.defaultLanguage),
   });
   const paid = config.broadcastPaid.enabled;
   const broadcasts = new BroadcastActor({
@@ -155,9 +162,9 @@ function createBotPart(shared: Shared): Part {
     logger,
     rate: paid ? config.broadcastPaid.rate : config.broadcastRate,
     paid,
-    report: (progress) => reportBroadcast(progress),
+    report: createBroadcastStatus(notices, i18n, db, config.defaultLanguage),
   });
-  const { bot, inFlight, i18n } = createBot({
+  const { bot, inFlight } = createBot({
     config,
     db,
     logger,
@@ -168,9 +175,8 @@ function createBotPart(shared: Shared): Part {
     broadcasts,
     pool,
     thumbnails,
+    i18n,
   });
-  const notifyJob = createJobNotifier(bot.api, i18n, db, config.defaultLanguage);
-  const reportBroadcast = createBroadcastStatus(bot.api, i18n, db, config.defaultLanguage);
   // Deletes sent files once AUTO_DELETE_MINUTES pass; rows that fell due while down go first.
   const autoDelete = new AutoDelete({
     db,
@@ -237,13 +243,13 @@ function createBotPart(shared: Shared): Part {
 }
 
 /** The admin HTTP API, listening on API_HOST:API_PORT. */
-function createApiPart(shared: Shared, jwtSecret: string): Part {
+async function createApiPart(shared: Shared, jwtSecret: string): Promise<Part> {
   const { config, db, logger, pool, thumbnails } = shared;
+  // Loaded only here: a bot-only process (APP_ROLE=bot) never loads Fastify and its plugins.
+  const { createApi } = await import('./api/app.js');
   let api: ApiInstance | undefined;
   return {
     async start() {
-      // Loaded here: a bot-only process (APP_ROLE=bot) never loads Fastify and its plugins.
-      const { createApi } = await import('./api/app.js');
       api = await createApi({ config, db, logger, jwtSecret, pool, thumbnails });
       const url = await api.listen({ host: config.api.host, port: config.api.port });
       logger.info({ url }, 'admin API listening');

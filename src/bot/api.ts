@@ -11,6 +11,13 @@ export interface RetryOptions {
   callTimeoutMs: number;
 }
 
+/** The retries and timeouts of the bot's own calls and of its notices. */
+export const BOT_API_RETRY: RetryOptions = {
+  attempts: 3,
+  networkDelayMs: 1000,
+  callTimeoutMs: 15_000,
+};
+
 // After a network error or a timeout, a message may have been delivered all the same:
 // sending it again could duplicate it, so only calls that are safe to repeat are retried.
 const UNSAFE_TO_REPEAT = /^(send|copy|forward)/;

@@ -9,7 +9,7 @@ import type { ProcessingPool } from '../library/pool.js';
 import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
 import type { LiveSettings } from '../settings.js';
-import { configureApi } from './api.js';
+import { BOT_API_RETRY, configureApi } from './api.js';
 import type { Context, SessionData } from './context.js';
 import { broadcastFeature } from './features/broadcast.js';
 import { fileCardFeature } from './features/file-card.js';
@@ -25,7 +25,6 @@ import { statsFeature } from './features/stats.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { uploadFeature } from './features/upload.js';
 import { errorHandler } from './handlers/error.js';
-import { createI18n } from './i18n.js';
 import { attachContext } from './middlewares/context.js';
 import { type FloodOptions, floodLimit } from './middlewares/flood.js';
 import { InFlight } from './middlewares/in-flight.js';
@@ -45,6 +44,8 @@ export interface BotDeps {
   settings: LiveSettings;
   pool: Pick<ProcessingPool, 'makeThumbnail'>;
   thumbnails: ThumbnailStore;
+  /** The locales (createI18n), shared with the job notices and broadcast reports. */
+  i18n: I18n<Context>;
   /** The broadcast actor, told when a broadcast is confirmed. */
   broadcasts: { kick(): void };
   /** Skips getMe at start-up (tests). */
@@ -55,7 +56,6 @@ export interface BotDeps {
 export interface PrimeLingoBot {
   bot: Bot<Context>;
   inFlight: InFlight;
-  i18n: I18n<Context>;
 }
 
 /** The client's outer limit, above long polling's 30 s; other calls have 15 s (api.ts). */
@@ -68,9 +68,9 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
     botInfo: deps.botInfo,
     client: { apiRoot: config.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS },
   });
-  configureApi(bot.api, logger, { attempts: 3, networkDelayMs: 1000, callTimeoutMs: 15_000 });
+  configureApi(bot.api, logger, BOT_API_RETRY);
 
-  const i18n = createI18n(config.defaultLanguage);
+  const { i18n } = deps;
   const inFlight = new InFlight();
   const subscriptions = new Subscriptions(
     bot.api,
@@ -110,5 +110,5 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
   bot.catch(({ ctx, error }) => {
     ctx.logger.error({ err: error }, 'error outside the error boundary');
   });
-  return { bot, inFlight, i18n };
+  return { bot, inFlight };
 }
