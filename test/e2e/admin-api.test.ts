@@ -1,41 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { type ApiRequest, apiClient } from './api-client.js';
 import { eventually, startWorld, type World } from './harness.js';
 import { addTestFile, buttonsOf } from './library-helpers.js';
 
 /** The bot and the admin API in one process (`npm start`), driven over HTTP and the chat. */
 describe('admin API and the running bot', () => {
   let world: World;
-  let api: string;
-  let token: string;
+  let request: ApiRequest;
   const NEWS = -1001000000009;
 
   before(async () => {
     world = await startWorld({
       env: { ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'a long enough password' },
     });
-    api = await world.bot.apiUrl();
-    const login = await fetch(`${api}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'root', password: 'a long enough password' }),
-    });
-    assert.equal(login.status, 200);
-    token = ((await login.json()) as { token: string }).token;
+    request = await apiClient(await world.bot.apiUrl(), 'root', 'a long enough password');
   });
   after(() => world?.close());
-
-  async function request(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
 
   it('delivers a broadcast created over HTTP to every user', async () => {
     const { emu } = world;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Db } from '../../src/db/database.js';
 import { Emulator } from '../emulator/index.js';
+import { apiClient } from './api-client.js';
 import { type BotProcess, eventually, startBot } from './harness.js';
 import { addTestFile, buttonsOf } from './library-helpers.js';
 
@@ -71,13 +72,7 @@ describe('two processes on one DATA_DIR', () => {
   });
 
   it('serves the bot and both API instances with no lock errors and loses no write', async () => {
-    const login = await fetch(`${urls[0]}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'root', password: ADMIN.ADMIN_PASSWORD }),
-    });
-    assert.equal(login.status, 200);
-    const { token } = (await login.json()) as { token: string };
+    const request = await apiClient(urls[0] ?? '', 'root', ADMIN.ADMIN_PASSWORD);
     const files = [];
     emu.user({ id: ADMIN_ID, first_name: 'Admin' });
     for (let n = 0; n < 10; n++) {
@@ -96,16 +91,8 @@ describe('two processes on one DATA_DIR', () => {
     // The HTTP client: every request alternates between the two API instances.
     let turn = 0;
     const write = async (method: string, path: string, body?: unknown) => {
-      const url = urls[turn++ % urls.length];
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.text()}`);
+      const answer = await request(method, path, body, urls[turn++ % urls.length]);
+      assert.ok(answer.status < 300, `${method} ${path}: ${JSON.stringify(answer)}`);
     };
     const http = (async () => {
       const writes: Promise<void>[] = [];

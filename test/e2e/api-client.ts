@@ -1,0 +1,38 @@
+/** An answer of the admin API: its status and its JSON body. */
+export interface ApiAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** Sends JSON to the admin API at `base` with the token, as a script or a tool would. */
+export type ApiRequest = (
+  method: string,
+  path: string,
+  body?: unknown,
+  base?: string,
+) => Promise<ApiAnswer>;
+
+/** Logs in over HTTP and returns a request function that carries the token. */
+export async function apiClient(
+  base: string,
+  username: string,
+  password: string,
+): Promise<ApiRequest> {
+  const send = async (url: string, method: string, body: unknown, token?: string) => {
+    const response = await fetch(url, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    // A 204 has no body.
+    return { status: response.status, body: text ? (JSON.parse(text) as ApiAnswer['body']) : {} };
+  };
+  const login = await send(`${base}/api/auth/login`, 'POST', { username, password });
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login)}`);
+  const token = String(login.body.token);
+  return (method, path, body, url = base) => send(`${url}${path}`, method, body, token);
+}
