@@ -42,23 +42,31 @@ async function nthLatestFailure(
   return row?.created_at ?? 0;
 }
 
-/** Counts a failed login; rows older than the window go at the same time. */
-export async function recordLoginFailure(
+/**
+ * Starts a password check for `username` from `address`: refused (the ms to wait) while they
+ * are locked, else counted as a failure until it succeeds (clearLoginFailures). Checking and
+ * counting are one transaction, so guesses sent in parallel cannot all pass a check made
+ * before any of them failed. Rows older than the window go at the same time.
+ */
+export async function beginLoginAttempt(
   db: Db,
   username: string,
   address: string,
   now: number,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const wait = await loginLockRemaining(trx, username, address, now);
+    if (wait > 0) return wait;
     await trx
       .deleteFrom('login_failures')
       .where('created_at', '<=', now - LOGIN_LOCKOUT.windowMs)
       .execute();
     await trx.insertInto('login_failures').values({ username, address, created_at: now }).execute();
+    return 0;
   });
 }
 
-/** A successful login forgets the username's failures (not the address's). */
+/** A right password forgets the username's failures (not the address's). */
 export async function clearLoginFailures(db: Db, username: string): Promise<void> {
   await db.deleteFrom('login_failures').where('username', '=', username).execute();
 }

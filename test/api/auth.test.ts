@@ -148,6 +148,32 @@ describe('POST /api/auth/login', () => {
     assert.equal((await login(api, 'editor', PASSWORD, '10.0.0.1')).statusCode, 200);
   });
 
+  it('counts guesses sent in parallel before checking any of them', async () => {
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, () => login(api, 'admin', 'wrong password', '10.0.3.1')),
+    );
+    const codes = guesses.map((response) => response.statusCode);
+    assert.equal(codes.filter((code) => code === 401).length, LOGIN_LOCKOUT.perUsername);
+    assert.equal(codes.filter((code) => code === 429).length, 30 - LOGIN_LOCKOUT.perUsername);
+  });
+
+  it('counts wrong current passwords on a password change like failed logins', async () => {
+    const token = await api.tokenFor('viewer');
+    const change = (current: string) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/api/me/password',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { current, new: 'another long password' },
+      });
+    for (let i = 0; i < LOGIN_LOCKOUT.perUsername; i++) {
+      assert.equal((await change('guess')).statusCode, 400);
+    }
+    const locked = await change(PASSWORD);
+    assert.equal(locked.statusCode, 429);
+    assert.ok(Number(locked.headers['retry-after']) > 0);
+  });
+
   it('locks an address out after 20 failures, whatever the usernames', async () => {
     for (let i = 0; i < LOGIN_LOCKOUT.perAddress; i++) {
       assert.equal((await login(api, `guess${i}`, 'wrong', '10.0.2.1')).statusCode, 401);

@@ -1,10 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { findAccountByUsername } from '../../db/admins.js';
-import {
-  clearLoginFailures,
-  loginLockRemaining,
-  recordLoginFailure,
-} from '../../db/login-failures.js';
+import { beginLoginAttempt, clearLoginFailures } from '../../db/login-failures.js';
 import { HttpError } from '../errors.js';
 import { checkPassword } from '../passwords.js';
 import { LoginBody, LoginResponse } from '../schemas/accounts.js';
@@ -25,8 +21,7 @@ const auth: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { username, password } = request.body;
-      const now = Date.now();
-      const wait = await loginLockRemaining(fastify.db, username, request.ip, now);
+      const wait = await beginLoginAttempt(fastify.db, username, request.ip, Date.now());
       if (wait > 0) {
         reply.header('retry-after', Math.ceil(wait / 1000));
         throw new HttpError(429, 'too many failed logins; try again later');
@@ -34,7 +29,6 @@ const auth: FastifyPluginAsyncTypebox = async (fastify) => {
       const account = await findAccountByUsername(fastify.db, username);
       const matches = await checkPassword(account?.password_hash, password);
       if (!account || !matches || account.disabled_at !== null) {
-        await recordLoginFailure(fastify.db, username, request.ip, now);
         throw new HttpError(401, 'wrong username or password');
       }
       await clearLoginFailures(fastify.db, username);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { accountView, findAccount, updateAccount } from '../../db/admins.js';
 import { recordAudit } from '../../db/audit.js';
+import { beginLoginAttempt, clearLoginFailures } from '../../db/login-failures.js';
 import { HttpError } from '../errors.js';
 import { checkPassword, hashPassword } from '../passwords.js';
 import { AccountSchema, NewPassword } from '../schemas/accounts.js';
@@ -39,15 +40,24 @@ const me: FastifyPluginAsyncTypebox = async (fastify) => {
           204: Type.Null({ description: 'changed' }),
           400: ErrorResponse,
           401: ErrorResponse,
+          429: ErrorResponse,
         },
       },
     },
     async (request, reply) => {
-      const { id } = request.account;
+      const { id, username } = request.account;
+      // Guesses of the current password count like failed logins: a stolen token must not
+      // be a way to find the password.
+      const wait = await beginLoginAttempt(fastify.db, username, request.ip, Date.now());
+      if (wait > 0) {
+        reply.header('retry-after', Math.ceil(wait / 1000));
+        throw new HttpError(429, 'too many failed password checks; try again later');
+      }
       const row = await findAccount(fastify.db, id);
       if (!row || !(await checkPassword(row.password_hash, request.body.current))) {
         throw new HttpError(400, 'body/current is not the password of this account');
       }
+      await clearLoginFailures(fastify.db, username);
       const passwordHash = await hashPassword(request.body.new);
       await fastify.db.transaction().execute(async (trx) => {
         await updateAccount(trx, id, { password_hash: passwordHash }, true);
