@@ -30,8 +30,14 @@ export async function openDatabase(file: string): Promise<Db> {
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   try {
+    // Kysely's SQLite migrator takes no lock: processes starting together on one file (the
+    // bot and the API under PM2) would each run the same migration. One write transaction
+    // around them all makes the others wait, then find nothing left to do.
+    sqlite.exec('BEGIN IMMEDIATE');
     await migrate(db);
+    sqlite.exec('COMMIT');
   } catch (error) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
     await db.destroy();
     throw error;
   }
