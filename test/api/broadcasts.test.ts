@@ -67,11 +67,13 @@ describe('/api/broadcasts', () => {
   it('refuses bad broadcasts in the one error shape and stores nothing', async () => {
     const before = await count();
     const cases: [object | string, RegExp][] = [
-      [{}, /^body/],
-      [{ text: '' }, /^body/],
-      [{ text: 'x'.repeat(4097) }, /^body/],
-      [{ text: 'hi', fromChatId: 1, messageId: 2 }, /^body/],
-      [{ text: 'hi', parseMode: 'BBCode' }, /^body/],
+      [{}, /^body must have text, or fromChatId and messageId$/],
+      [{ text: '' }, /^body\/text must NOT have fewer than 1 characters/i],
+      [{ text: 5 }, /^body\/text must be string/],
+      [{ text: 'x'.repeat(4097) }, /^body\/text must NOT have more than 4096 characters/i],
+      [{ text: 'hi', fromChatId: 1, messageId: 2 }, /^body has text and a message to copy/],
+      [{ text: 'hi', parseMode: 'BBCode' }, /^body\/parseMode must be one of/],
+      [{ text: 'hi', colour: 'red' }, /^body must not have additional properties: colour/],
       [
         { text: 'hi', entities: [{ type: 'bold', offset: 1, length: 5 }] },
         /^body\/entities\/0 runs past the end of the text/,
@@ -80,7 +82,12 @@ describe('/api/broadcasts', () => {
         { text: 'hi', entities: [{ type: 'bold', offset: 0, length: 1 }], parseMode: 'HTML' },
         /^body\/entities and body\/parseMode cannot be used together/,
       ],
-      [{ fromChatId: '42', messageId: 'x' }, /^body/],
+      [{ fromChatId: '42x', messageId: 1 }, /^body\/fromChatId must be integer/],
+      [{ fromChatId: 42 }, /^body must have text, or fromChatId and messageId$/],
+      [
+        { fromChatId: 42, messageId: 1, parseMode: 'HTML' },
+        /^body\/entities and body\/parseMode go with text/,
+      ],
       ['{"text": "hi"', /^Body is not valid JSON/i],
     ];
     for (const [payload, message] of cases) {

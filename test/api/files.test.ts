@@ -61,6 +61,11 @@ describe('/api/files', () => {
     assert.equal(all.items.length, 1);
     const beyond = (await call(api, 'viewer', 'GET', '/api/files?q=gram&page=9')).json();
     assert.deepEqual(beyond.items, []);
+    for (const page of ['1e300', '99999999999999999999', '0']) {
+      const deep = await call(api, 'viewer', 'GET', `/api/files?page=${page}`);
+      assert.equal(deep.statusCode, 400, page);
+      assert.match(deep.json().message, /^querystring\/page must be/);
+    }
   });
 
   it('reads one file, and 404s or 400s on ids that are not there or not ids', async () => {
@@ -125,6 +130,7 @@ describe('/api/files', () => {
       [{ title: '' }, /^body\/title must NOT have fewer than 1 characters/i],
       [{ title: 'x'.repeat(201) }, /^body\/title must NOT have more than 200 characters/i],
       [{ title: 42 }, /^body\/title must be string/],
+      [{ title: '   ' }, /^body\/title must match pattern/],
       [{ tags: 'a,b' }, /^body\/tags must be array/],
       [{ title: 'ok', owner: 'me' }, /^body must not have additional properties: owner/],
       [{ title: "x'); DROP TABLE files; --" }, /.*/],

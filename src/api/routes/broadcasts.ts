@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static } from 'typebox';
 import { recordAudit } from '../../db/audit.js';
 import {
   type BroadcastContent,
@@ -134,23 +135,29 @@ const broadcasts: FastifyPluginAsyncTypebox = async (app) => {
   }
 };
 
-function toContent(
-  body:
-    | {
-        text: string;
-        entities?: { offset: number; length: number }[];
-        parseMode?: 'HTML' | 'MarkdownV2' | 'Markdown';
-      }
-    | { fromChatId: number; messageId: number },
-): BroadcastContent {
-  if (!('text' in body)) return body;
-  if (body.entities && body.parseMode) {
+/** The content of a broadcast request, or a 400 naming what does not go together. */
+function toContent(body: Static<typeof NewBroadcast>): BroadcastContent {
+  const { text, entities, parseMode, fromChatId, messageId } = body;
+  if (text === undefined) {
+    if (fromChatId === undefined || messageId === undefined) {
+      throw new HttpError(400, 'body must have text, or fromChatId and messageId');
+    }
+    if (entities || parseMode) {
+      throw new HttpError(400, 'body/entities and body/parseMode go with text, not with a copy');
+    }
+    return { fromChatId, messageId };
+  }
+  if (fromChatId !== undefined || messageId !== undefined) {
+    throw new HttpError(400, 'body has text and a message to copy: send one or the other');
+  }
+  if (entities && parseMode) {
     throw new HttpError(400, 'body/entities and body/parseMode cannot be used together');
   }
-  const outside = body.entities?.findIndex((e) => e.offset + e.length > body.text.length) ?? -1;
-  if (outside >= 0)
+  const outside = entities?.findIndex((e) => e.offset + e.length > text.length) ?? -1;
+  if (outside >= 0) {
     throw new HttpError(400, `body/entities/${outside} runs past the end of the text`);
-  return body;
+  }
+  return { text, entities, parseMode };
 }
 
 export default broadcasts;

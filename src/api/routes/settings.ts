@@ -138,10 +138,13 @@ const settings: FastifyPluginAsyncTypebox = async (app) => {
           description:
             'Made fit for Telegram (JPEG, at most 320x320, under 200 kB) as /set_thumb does.',
           consumes: ['multipart/form-data'],
-          response: { 200: Thumbnail, ...errors, 413: ErrorResponse },
+          response: { 200: Thumbnail, ...errors, 413: ErrorResponse, 415: ErrorResponse },
         },
       },
       async (request) => {
+        if (!request.isMultipart()) {
+          throw new HttpError(415, 'body must be multipart/form-data with one image file');
+        }
         const part = await request.file();
         if (!part) throw new HttpError(400, 'body must carry one image file (multipart/form-data)');
         const image = await part.toBuffer();

@@ -44,26 +44,23 @@ const ParseMode = Type.Union([
   Type.Literal('Markdown'),
 ]);
 
-export const TextBroadcast = Type.Object(
+/**
+ * One object rather than a union of the two kinds, so a wrong field is named as such (a union
+ * would report the other kind's complaint); which fields go together is checked after.
+ */
+export const NewBroadcast = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: 4096 }),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     entities: Type.Optional(Type.Array(MessageEntity, { maxItems: 100 })),
     parseMode: Type.Optional(ParseMode),
+    fromChatId: Type.Optional(Type.Integer({ description: 'the chat of the message to copy' })),
+    messageId: Type.Optional(Type.Integer({ minimum: 1 })),
   },
-  { additionalProperties: false },
-);
-
-export const CopyBroadcast = Type.Object(
   {
-    fromChatId: Type.Integer({ description: 'the chat of the message to copy' }),
-    messageId: Type.Integer({ minimum: 1 }),
+    additionalProperties: false,
+    description: '{ text, entities? } or { text, parseMode } or { fromChatId, messageId } (a copy)',
   },
-  { additionalProperties: false },
 );
-
-export const NewBroadcast = Type.Union([TextBroadcast, CopyBroadcast], {
-  description: '{ text, entities? | parseMode? } or { fromChatId, messageId } (a copy)',
-});
 
 export const BroadcastItem = Type.Object(
   {

@@ -13,7 +13,8 @@ export const ErrorResponse = Type.Object(
 /** `page` (from 1) and `pageSize` (1..100) of a list; spread `.properties` to add filters. */
 export const PageQuery = Type.Object(
   {
-    page: Type.Integer({ minimum: 1, default: 1 }),
+    // Deeper pages are refused: an OFFSET that large is slow, or beyond what SQLite takes.
+    page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1 }),
     pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   },
   { additionalProperties: false },
@@ -42,6 +43,6 @@ export function pageWindow(query: { page: number; pageSize: number }): {
 
 /** `/:id` with a positive integer, so anything else (`abc`, `..%2f..`) is a 400. */
 export const IdParams = Type.Object(
-  { id: Type.Integer({ minimum: 1 }) },
+  { id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) },
   { additionalProperties: false },
 );

@@ -39,7 +39,9 @@ export const FileQuery = Type.Object(
 
 export const FileChange = Type.Object(
   {
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_TITLE_LENGTH })),
+    title: Type.Optional(
+      Type.String({ minLength: 1, maxLength: MAX_TITLE_LENGTH, pattern: '\\S' }),
+    ),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 20 })),
   },
   { additionalProperties: false, minProperties: 1 },
