@@ -105,8 +105,16 @@ const schema = z
       z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://admin.example.com'),
     ),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    ADMIN_USERNAME: z.string().min(1).optional(),
-    ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    // The rules of logins (src/api/schemas/accounts.ts): an account made from these can log in.
+    ADMIN_USERNAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, _ . @ -')
+      .optional(),
+    ADMIN_PASSWORD: z
+      .string()
+      .min(8, 'must be at least 8 characters')
+      .max(256, 'must be at most 256 characters')
+      .optional(),
     PROTECT_CONTENT: boolean,
     AUTO_DELETE_MINUTES: z.coerce
       .number({ message: 'must be a whole number of minutes' })

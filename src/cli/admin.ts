@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { hashPassword } from '../api/passwords.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { findAccountByUsername, updateAccount } from '../db/admins.js';
 import { openDatabase } from '../db/database.js';
+import { clearLoginFailures } from '../db/login-failures.js';
 
 const USAGE =
   'usage: npm run admin -- reset-password <username>  (the new password on standard input)';
@@ -22,7 +24,8 @@ async function main(args: string[]): Promise<number> {
   }
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
-  if (process.stdin.isTTY) process.stderr.write('New password: ');
+  // Typed at a terminal, the password is not echoed.
+  if (process.stdin.isTTY) process.stderr.write('New password (not shown): ');
   const password = await firstLine();
   if (password.length < MIN_PASSWORD) {
     process.stderr.write(`The password must be at least ${MIN_PASSWORD} characters.\n`);
@@ -36,6 +39,8 @@ async function main(args: string[]): Promise<number> {
       return 1;
     }
     await updateAccount(db, account.id, { password_hash: await hashPassword(password) }, true);
+    // A reset is the way out of a lock-out: the failed logins that caused it are forgotten.
+    await clearLoginFailures(db, username);
     process.stdout.write(`The password of ${username} is changed; its tokens are revoked.\n`);
     return 0;
   } finally {
@@ -44,7 +49,12 @@ async function main(args: string[]): Promise<number> {
 }
 
 async function firstLine(): Promise<string> {
-  const lines = createInterface({ input: process.stdin });
+  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const lines = createInterface({
+    input: process.stdin,
+    output: process.stdin.isTTY ? silent : undefined,
+    terminal: process.stdin.isTTY,
+  });
   for await (const line of lines) {
     lines.close();
     return line;

@@ -61,6 +61,18 @@ describe('npm run admin -- reset-password', () => {
     assert.equal((await login('reset by the operator')).statusCode, 200);
   });
 
+  it('ends a lock-out: the failed logins that caused it are forgotten', async () => {
+    for (let i = 0; i < 5; i++) await login('a wrong guess');
+    assert.equal((await login('reset by the operator')).statusCode, 429);
+    const result = await runAdmin(
+      api.config.dataDir,
+      ['reset-password', 'admin'],
+      'after the lock-out\n',
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((await login('after the lock-out')).statusCode, 200);
+  });
+
   it('refuses an unknown account, a short password and a wrong command', async () => {
     const before = await api.db.selectFrom('admin_accounts').selectAll().orderBy('id').execute();
     const unknown = await runAdmin(
