@@ -23,12 +23,6 @@ export function refusedType(
   return ALLOWED_MIME.test(mime) ? undefined : mime || 'unknown';
 }
 
-/** Admin-given tags: comma-separated, trimmed, lower-cased, empty ones and repeats dropped. */
-export function parseTags(text: string): string[] {
-  const tags = text.split(',').map((tag) => tag.trim().toLowerCase());
-  return [...new Set(tags.filter(Boolean))];
-}
-
 /** The title with the suffix, unless the admin already wrote it. */
 export function withSuffix(title: string, suffix: string): string {
   return title.toLowerCase().endsWith(suffix.trim().toLowerCase()) ? title : `${title}${suffix}`;

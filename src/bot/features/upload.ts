@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { addFile, findFileByUniqueId } from '../../db/files.js';
 import { enqueueJob } from '../../db/jobs.js';
-import { MAX_TITLE_LENGTH, parseTags, refusedType, withSuffix } from '../../library/file-types.js';
+import { MAX_TITLE_LENGTH, refusedType, withSuffix } from '../../library/file-types.js';
 import type { Context, UploadDraft } from '../context.js';
 import { isAdmin } from '../middlewares/admin.js';
 import { fileLink } from './start.js';
@@ -78,7 +78,8 @@ dialog.filter(
     if (!text || upload?.step !== 'tags') return ctx.reply(ctx.t('upload-send-tags'));
     const skip = /^\/skip(@\w+)?$/.test(text);
     if (text.startsWith('/') && !skip) return next();
-    await save(ctx, upload.file, upload.title, skip ? [] : parseTags(text));
+    // Comma-separated; addFile normalises them (the one place tags are normalised).
+    await save(ctx, upload.file, upload.title, skip ? [] : text.split(','));
   },
 );
 

@@ -159,5 +159,8 @@ describe('files repository', () => {
   it('formats tags as lower-case, comma-separated and unique', () => {
     assert.equal(formatTags(['A, B', ' c ', 'C', '', ' , ']), 'a b,c');
     assert.equal(formatTags([]), '');
+    // What the upload dialog passes: the admin's text split at its commas.
+    assert.equal(formatTags(' Grammar, A1 ,grammar,, English '.split(',')), 'grammar,a1,english');
+    assert.equal(formatTags(' , '.split(',')), '');
   });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseTags, refusedType, withSuffix } from '../../../src/library/file-types.js';
+import { refusedType, withSuffix } from '../../../src/library/file-types.js';
 import { formatSize } from '../../../src/library/format.js';
 
-describe('file types, tags and titles', () => {
+describe('file types and titles', () => {
   it('keeps to the allowed list, by extension or, without one, by MIME type', () => {
     assert.equal(refusedType('setup.EXE', 'application/octet-stream'), '.exe');
     assert.equal(refusedType('install.sh', undefined), '.sh');
@@ -13,11 +13,6 @@ describe('file types, tags and titles', () => {
     assert.equal(refusedType(undefined, 'audio/mpeg'), undefined);
     assert.equal(refusedType(undefined, 'application/x-msdownload'), 'application/x-msdownload');
     assert.equal(refusedType(undefined, undefined), 'unknown');
-  });
-
-  it('parses tags: trimmed, lower-cased, no empties or repeats', () => {
-    assert.deepEqual(parseTags(' Grammar, A1 ,grammar,, English '), ['grammar', 'a1', 'english']);
-    assert.deepEqual(parseTags(' , '), []);
   });
 
   it('appends the title suffix once', () => {
