@@ -9,16 +9,10 @@ import {
   dropDraft,
 } from '../../db/broadcasts.js';
 import { ignoreApiError } from '../api-errors.js';
-import {
-  BROADCAST_DROP_PREFIX,
-  BROADCAST_SEND_PREFIX,
-  BROADCAST_STOP_PREFIX,
-} from '../callback-data.js';
+import { broadcastDropData, broadcastSendData, broadcastStopData } from '../callback-data.js';
 import type { Context } from '../context.js';
 import { confirmBroadcastKeyboard } from '../keyboards/broadcast.js';
 import { isAdmin } from '../middlewares/admin.js';
-
-const id = (prefix: string) => new RegExp(`^${prefix}(\\d+)$`);
 
 /**
  * Admins' broadcasts: `/broadcast <text>` or `/broadcast` in reply to any message (copied
@@ -47,10 +41,11 @@ export function broadcastFeature(kick: () => void): Composer<Context> {
     });
   });
 
-  admin.callbackQuery(id(BROADCAST_SEND_PREFIX), async (ctx) => {
+  admin.callbackQuery(broadcastSendData.filter, async (ctx) => {
+    const { id } = broadcastSendData.unpack(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
     if (!message) return ctx.answerCallbackQuery();
-    const count = await confirmBroadcast(ctx.db, Number(ctx.match[1]), {
+    const count = await confirmBroadcast(ctx.db, id, {
       chatId: message.chat.id,
       messageId: message.message_id,
     });
@@ -62,17 +57,19 @@ export function broadcastFeature(kick: () => void): Composer<Context> {
     kick();
   });
 
-  admin.callbackQuery(id(BROADCAST_DROP_PREFIX), async (ctx) => {
+  admin.callbackQuery(broadcastDropData.filter, async (ctx) => {
+    const { id } = broadcastDropData.unpack(ctx.callbackQuery.data);
     await ctx.answerCallbackQuery();
-    if (await dropDraft(ctx.db, Number(ctx.match[1]))) {
+    if (await dropDraft(ctx.db, id)) {
       await ctx
         .editMessageText(ctx.t('broadcast-dropped'))
         .catch(ignoreApiError('message is not modified'));
     }
   });
 
-  admin.callbackQuery(id(BROADCAST_STOP_PREFIX), async (ctx) => {
-    const stopped = await cancelBroadcast(ctx.db, Number(ctx.match[1]));
+  admin.callbackQuery(broadcastStopData.filter, async (ctx) => {
+    const { id } = broadcastStopData.unpack(ctx.callbackQuery.data);
+    const stopped = await cancelBroadcast(ctx.db, id);
     await ctx.answerCallbackQuery({
       text: ctx.t(stopped ? 'broadcast-stopping' : 'broadcast-not-running'),
     });

@@ -8,18 +8,17 @@ import { deliveryFor } from '../../library/catalogue.js';
 import { formatSize } from '../../library/format.js';
 import { ignoreApiError } from '../api-errors.js';
 import {
-  DELETE_NO_PREFIX,
-  DELETE_PREFIX,
-  DELETE_YES_PREFIX,
-  DOWNLOAD_PREFIX,
-  FILE_PREFIX,
+  type CallbackData,
+  deleteData,
+  deleteNoData,
+  deleteYesData,
+  downloadData,
+  fileData,
 } from '../callback-data.js';
 import type { Context } from '../context.js';
 import { deleteMessageQuietly } from '../delete-message.js';
 import { deleteConfirmKeyboard, fileCardKeyboard } from '../keyboards/file-card.js';
 import { isAdmin } from '../middlewares/admin.js';
-
-const id = (prefix: string) => new RegExp(`^${prefix}(\\d+)$`);
 
 /**
  * A library file's card (title, type, size, tags, downloads) with its download button, the
@@ -28,15 +27,15 @@ const id = (prefix: string) => new RegExp(`^${prefix}(\\d+)$`);
 export const fileCardFeature = new Composer<Context>();
 const privateChat = fileCardFeature.chatType('private');
 
-privateChat.callbackQuery(id(FILE_PREFIX), async (ctx) => {
-  const file = await findFile(ctx.db, Number(ctx.match[1]));
+privateChat.callbackQuery(fileData.filter, async (ctx) => {
+  const file = await pressedFile(ctx, fileData);
   if (!file) return answerGone(ctx);
   await ctx.answerCallbackQuery();
   await replyWithCard(ctx, file);
 });
 
-privateChat.callbackQuery(id(DOWNLOAD_PREFIX), async (ctx) => {
-  const file = await findFile(ctx.db, Number(ctx.match[1]));
+privateChat.callbackQuery(downloadData.filter, async (ctx) => {
+  const file = await pressedFile(ctx, downloadData);
   if (!file) return answerGone(ctx);
   await ctx.answerCallbackQuery();
   if (!firstPress(ctx.chat.id, ctx.callbackQuery.message?.message_id)) return;
@@ -61,8 +60,8 @@ privateChat.callbackQuery(id(DOWNLOAD_PREFIX), async (ctx) => {
 
 const admin = privateChat.filter(isAdmin);
 
-admin.callbackQuery(id(DELETE_PREFIX), async (ctx) => {
-  const file = await findFile(ctx.db, Number(ctx.match[1]));
+admin.callbackQuery(deleteData.filter, async (ctx) => {
+  const file = await pressedFile(ctx, deleteData);
   if (!file) return answerGone(ctx);
   await ctx.answerCallbackQuery();
   await ctx
@@ -72,8 +71,8 @@ admin.callbackQuery(id(DELETE_PREFIX), async (ctx) => {
     .catch(ignoreApiError('message is not modified'));
 });
 
-admin.callbackQuery(id(DELETE_NO_PREFIX), async (ctx) => {
-  const file = await findFile(ctx.db, Number(ctx.match[1]));
+admin.callbackQuery(deleteNoData.filter, async (ctx) => {
+  const file = await pressedFile(ctx, deleteNoData);
   if (!file) return answerGone(ctx);
   await ctx.answerCallbackQuery();
   await ctx
@@ -81,8 +80,8 @@ admin.callbackQuery(id(DELETE_NO_PREFIX), async (ctx) => {
     .catch(ignoreApiError('message is not modified'));
 });
 
-admin.callbackQuery(id(DELETE_YES_PREFIX), async (ctx) => {
-  const file = await findFile(ctx.db, Number(ctx.match[1]));
+admin.callbackQuery(deleteYesData.filter, async (ctx) => {
+  const file = await pressedFile(ctx, deleteYesData);
   // Deleting takes the file out of the search index in the same statement.
   if (!file || !(await deleteFile(ctx.db, file.id))) return answerGone(ctx);
   ctx.logger.info({ file_id: file.id, admin_id: ctx.from.id }, 'file deleted');
@@ -142,6 +141,14 @@ function cardText(ctx: Context, file: LibraryFile): string {
   if (file.tags !== '') lines.push(ctx.t('card-tags', { tags: file.tags.split(',').join(', ') }));
   lines.push(ctx.t('card-downloads', { count: file.downloads_count }));
   return lines.join('\n');
+}
+
+/** The library file a card button names, if it is still there. */
+function pressedFile(
+  ctx: Context,
+  data: CallbackData<{ id: 'int' }>,
+): Promise<LibraryFile | undefined> {
+  return findFile(ctx.db, data.unpack(ctx.callbackQuery?.data ?? '').id);
 }
 
 function answerGone(ctx: Context): Promise<true> {

@@ -1,6 +1,6 @@
 import { Composer, type MiddlewareFn } from 'grammy';
 import { addJoinRequest } from '../../db/join-requests.js';
-import { CHECK_SUBSCRIPTION } from '../callback-data.js';
+import { checkSubscriptionData } from '../callback-data.js';
 import type { Context } from '../context.js';
 import { deleteMessageQuietly } from '../delete-message.js';
 import { subscribeKeyboard } from '../keyboards/subscribe.js';
@@ -25,7 +25,7 @@ export function forceSubscribeFeature(subscriptions: Subscriptions): Composer<Co
     subscriptions.forget(chat.id, from.id);
   });
 
-  feature.chatType('private').callbackQuery(CHECK_SUBSCRIPTION, async (ctx) => {
+  feature.chatType('private').callbackQuery(checkSubscriptionData.filter, async (ctx) => {
     if ((await subscriptions.missing(ctx.from.id, true)).length > 0) {
       return ctx.answerCallbackQuery({ text: ctx.t('subscribe-still-missing'), show_alert: true });
     }

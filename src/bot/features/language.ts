@@ -2,7 +2,7 @@ import type { I18n } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import { setLanguage } from '../../db/users.js';
 import { ignoreApiError } from '../api-errors.js';
-import { LANGUAGE_PREFIX } from '../callback-data.js';
+import { languageData } from '../callback-data.js';
 import type { Context } from '../context.js';
 import { isLanguage } from '../i18n.js';
 import { languageKeyboard } from '../keyboards/language.js';
@@ -18,8 +18,8 @@ export function languageFeature(i18n: I18n<Context>): Composer<Context> {
     }),
   );
 
-  privateChat.callbackQuery(new RegExp(`^${LANGUAGE_PREFIX}(.+)$`), async (ctx) => {
-    const code = ctx.match[1];
+  privateChat.callbackQuery(languageData.filter, async (ctx) => {
+    const { code } = languageData.unpack(ctx.callbackQuery.data);
     if (!isLanguage(code)) return ctx.answerCallbackQuery();
     await setLanguage(ctx.db, ctx.from.id, code);
     ctx.i18n.useLocale(code);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Composer } from 'grammy';
 import { type SearchResult, searchFiles } from '../../library/search.js';
 import { ignoreApiError } from '../api-errors.js';
-import { PAGE_PREFIX } from '../callback-data.js';
+import { pageData } from '../callback-data.js';
 import type { Context, SessionData } from '../context.js';
 import { searchResultsKeyboard } from '../keyboards/search.js';
 
@@ -27,13 +27,13 @@ privateChat.command('search', async (ctx) => {
   await showResults(ctx, query);
 });
 
-privateChat.callbackQuery(new RegExp(`^${PAGE_PREFIX}(\\d+):(.+)$`), async (ctx) => {
-  const key = ctx.match[2] ?? '';
+privateChat.callbackQuery(pageData.filter, async (ctx) => {
+  const { page, key } = pageData.unpack(ctx.callbackQuery.data);
   const query = ctx.session.searches?.find((search) => search.key === key)?.query;
   if (query === undefined) {
     return ctx.answerCallbackQuery({ text: ctx.t('search-expired'), show_alert: true });
   }
-  const result = await searchFiles(ctx.db, query, { page: Number(ctx.match[1]) });
+  const result = await searchFiles(ctx.db, query, { page });
   await ctx.answerCallbackQuery();
   // Files may have been deleted since: a search that now finds nothing says so in place.
   const text = result.total === 0 ? emptyText(ctx, query) : resultsText(ctx, query, result);

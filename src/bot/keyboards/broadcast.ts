@@ -5,8 +5,8 @@ import type { Context } from '../context.js';
 
 export function confirmBroadcastKeyboard(ctx: Context, id: number): InlineKeyboard {
   return new InlineKeyboard()
-    .text(ctx.t('broadcast-send'), broadcastSendData(id))
-    .text(ctx.t('broadcast-drop'), broadcastDropData(id));
+    .text(ctx.t('broadcast-send'), broadcastSendData.pack({ id }))
+    .text(ctx.t('broadcast-drop'), broadcastDropData.pack({ id }));
 }
 
 export function stopBroadcastKeyboard(
@@ -14,5 +14,8 @@ export function stopBroadcastKeyboard(
   language: string,
   id: number,
 ): InlineKeyboard {
-  return new InlineKeyboard().text(i18n.t(language, 'broadcast-stop'), broadcastStopData(id));
+  return new InlineKeyboard().text(
+    i18n.t(language, 'broadcast-stop'),
+    broadcastStopData.pack({ id }),
+  );
 }

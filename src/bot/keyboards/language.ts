@@ -9,7 +9,7 @@ export function languageKeyboard(i18n: I18n<Context>, current: string): InlineKe
   const keyboard = new InlineKeyboard();
   for (const code of languages satisfies readonly Language[]) {
     const name = i18n.t(code, 'language-name');
-    keyboard.text(code === current ? `✅ ${name}` : name, languageData(code));
+    keyboard.text(code === current ? `✅ ${name}` : name, languageData.pack({ code }));
   }
   return keyboard;
 }

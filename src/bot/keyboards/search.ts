@@ -13,13 +13,14 @@ export function searchResultsKeyboard(
   for (const file of result.items) {
     keyboard.text(
       ctx.t('search-result', { type: file.type, title: file.title }),
-      fileData(file.id),
+      fileData.pack({ id: file.id }),
     );
     keyboard.row();
   }
-  if (result.page > 1) keyboard.text(ctx.t('search-previous'), pageData(result.page - 1, key));
+  if (result.page > 1)
+    keyboard.text(ctx.t('search-previous'), pageData.pack({ page: result.page - 1, key }));
   if (result.page < result.pages) {
-    keyboard.text(ctx.t('search-next'), pageData(result.page + 1, key));
+    keyboard.text(ctx.t('search-next'), pageData.pack({ page: result.page + 1, key }));
   }
   return keyboard;
 }

@@ -1,5 +1,5 @@
 import { InlineKeyboard } from 'grammy';
-import { CHECK_SUBSCRIPTION } from '../callback-data.js';
+import { checkSubscriptionData } from '../callback-data.js';
 import type { Context } from '../context.js';
 import type { Channel } from '../subscriptions.js';
 
@@ -9,5 +9,5 @@ export function subscribeKeyboard(ctx: Context, channels: Channel[]): InlineKeyb
   for (const { title, url } of channels) {
     if (url) keyboard.url(ctx.t('subscribe-join', { title }), url).row();
   }
-  return keyboard.text(ctx.t('subscribe-check'), CHECK_SUBSCRIPTION);
+  return keyboard.text(ctx.t('subscribe-check'), checkSubscriptionData.pack({}));
 }
