@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Chat, File, Message, Update, User, UserFromGetMe } from 'grammy/types';
 import { CallLog, type CallRecord, type WaitOptions } from './calls.js';
 import { type ChannelSpec, Chats, type MemberStatus, type UserSpec } from './chats.js';
+import { Clock } from './clock.js';
 import type { ApiErrorBody } from './errors.js';
 import { Faults } from './faults.js';
 import { type CreateFileSpec, FileStore, type StoredFile } from './files.js';
@@ -144,7 +145,9 @@ export class Emulator {
       }),
       webhook: new Webhook(updates),
       stats: { tooManyRequests: 0, calls: 0, uploads: 0, uploadedBytes: 0, downloadedBytes: 0 },
-      openQueries: new Set(),
+      clock: new Clock(),
+      openQueries: new Map(),
+      inlineAnswers: new Map(),
       commands: new Map(),
       settings: new Map(),
     };
@@ -233,6 +236,23 @@ export class Emulator {
   /** An inline_query update. */
   inlineQuery(user: User, query: string, offset = ''): Update {
     return this.people.inlineQuery(user, query, offset);
+  }
+
+  /**
+   * The user picks one of the results the bot answered `inlineQuery` with: a
+   * chosen_inline_result update (the real server sends it only to bots whose inline
+   * feedback is on in @BotFather). Throws if the bot never offered that result.
+   */
+  chooseInlineResult(user: User, inlineQuery: Update, resultId: string): Update {
+    return this.people.chooseInlineResult(user, inlineQuery, resultId);
+  }
+
+  /**
+   * Moves the server's clock forward: callback and inline queries older than
+   * QUERY_LIFETIME_MS can no longer be answered, as on the real server.
+   */
+  advanceClock(ms: number): void {
+    this.state.clock.advance(ms);
   }
 
   /** A chat_join_request update for the channel. */

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Bot, GrammyError } from 'grammy';
 import { fakeJpeg } from './helpers.js';
 import { Emulator } from './index.js';
+import { QUERY_LIFETIME_MS } from './methods/queries.js';
 
 const NOT_MODIFIED =
   'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
@@ -162,5 +163,42 @@ describe('emulator messages', () => {
       ]),
     );
     assert.equal(bad.description, 'Bad Request: wrong file identifier/HTTP URL specified');
+  });
+
+  it('expires callback and inline queries seconds after they were sent, on a movable clock', async () => {
+    const user = emu.user();
+    const sent = await bot.api.sendMessage(user.id, 'pick', {
+      reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] },
+    });
+    const fresh = emu.pressButton(user, sent, 'a').callback_query?.id ?? '';
+    const late = emu.pressButton(user, sent, 'a').callback_query?.id ?? '';
+    const inline = emu.inlineQuery(user, 'grammar').inline_query?.id ?? '';
+    emu.advanceClock(QUERY_LIFETIME_MS - 1000);
+    assert.equal(await bot.api.answerCallbackQuery(fresh), true, 'still fresh');
+    emu.advanceClock(2000);
+    const tooOld = await refusal(bot.api.answerCallbackQuery(late));
+    assert.deepEqual(
+      [tooOld.error_code, tooOld.description],
+      [400, 'Bad Request: query is too old and response timeout expired or query ID is invalid'],
+    );
+    const inlineTooOld = await refusal(bot.api.answerInlineQuery(inline, []));
+    assert.equal(inlineTooOld.description, tooOld.description);
+    assert.throws(() => emu.advanceClock(-1), /only moves forward/);
+  });
+
+  it('sends chosen_inline_result only for a result the bot offered', async () => {
+    const user = emu.user();
+    const query = emu.inlineQuery(user, 'gram');
+    await bot.api.answerInlineQuery(query.inline_query?.id ?? '', [
+      {
+        type: 'article',
+        id: 'r1',
+        title: 'A',
+        input_message_content: { message_text: 'a' },
+      },
+    ]);
+    assert.throws(() => emu.chooseInlineResult(user, query, 'r2'), /offered no result r2/);
+    const chosen = emu.chooseInlineResult(user, query, 'r1').chosen_inline_result;
+    assert.deepEqual([chosen?.result_id, chosen?.query, chosen?.from.id], ['r1', 'gram', user.id]);
   });
 });

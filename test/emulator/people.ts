@@ -58,8 +58,7 @@ export class People {
   /** A press on an inline button of a message the bot sent. */
   pressButton(user: User, message: Message, data: string): Update {
     const current = this.state.messages.get(message.chat.id, message.message_id)?.message;
-    const id = randomBytes(8).readBigUInt64BE().toString();
-    this.state.openQueries.add(id);
+    const id = this.openQuery();
     return this.state.updates.push({
       callback_query: {
         id,
@@ -73,8 +72,7 @@ export class People {
 
   /** An inline query typed in any chat. */
   inlineQuery(user: User, query: string, offset = ''): Update {
-    const id = randomBytes(8).readBigUInt64BE().toString();
-    this.state.openQueries.add(id);
+    const id = this.openQuery();
     return this.state.updates.push({
       inline_query: {
         id,
@@ -84,6 +82,28 @@ export class People {
         chat_type: 'sender',
       },
     });
+  }
+
+  /** The user picks a result the bot offered for an inline query. */
+  chooseInlineResult(user: User, inlineQuery: Update, resultId: string): Update {
+    const queryId = inlineQuery.inline_query?.id ?? '';
+    if (!this.state.inlineAnswers.get(queryId)?.has(resultId)) {
+      throw new Error(`emulator: inline query ${queryId} offered no result ${resultId}`);
+    }
+    return this.state.updates.push({
+      chosen_inline_result: {
+        result_id: resultId,
+        from: this.state.chats.userState(user.id).user,
+        query: inlineQuery.inline_query?.query ?? '',
+      },
+    });
+  }
+
+  /** A new callback or inline query id, open for an answer from now. */
+  private openQuery(): string {
+    const id = randomBytes(8).readBigUInt64BE().toString();
+    this.state.openQueries.set(id, this.state.clock.now());
+    return id;
   }
 
   /** A request to join a channel; the user stays 'left' until the bot approves it. */

@@ -1,5 +1,6 @@
 import type { BotCommand, UserFromGetMe } from 'grammy/types';
 import type { Chats } from './chats.js';
+import type { Clock } from './clock.js';
 import type { FileStore } from './files.js';
 import type { RateLimiter } from './limits.js';
 import type { MessageStore } from './messages.js';
@@ -41,8 +42,12 @@ export interface State {
   readonly limiter: RateLimiter;
   readonly webhook: Webhook;
   readonly stats: Stats;
-  /** Callback and inline query ids not yet answered. */
-  readonly openQueries: Set<string>;
+  /** The server's time; tests move it forward. */
+  readonly clock: Clock;
+  /** Callback and inline queries not yet answered: id -> when it was sent (clock ms). */
+  readonly openQueries: Map<string, number>;
+  /** The result ids each answered inline query offered, for chosen_inline_result. */
+  readonly inlineAnswers: Map<string, Set<string>>;
   /** Bot commands by scope+language key. */
   readonly commands: Map<string, BotCommand[]>;
   /** Free-form bot settings (descriptions, name, menu button). */

@@ -6,11 +6,21 @@ import type { CallContext, Handler } from '../state.js';
 
 const QUERY_INVALID = 'query is too old and response timeout expired or query ID is invalid';
 
-/** Each query can be answered once; unknown and answered ids are refused. */
-function consumeQuery(ctx: CallContext, field: string): void {
-  const id = optStr(ctx.params, field);
-  if (!id || !ctx.state.openQueries.has(id)) throw badRequest(QUERY_INVALID);
+/**
+ * How long after the press (or the keystroke) a query can be answered. The real server's
+ * window is not documented; it is a matter of seconds (clients give up waiting at about 15).
+ */
+export const QUERY_LIFETIME_MS = 10_000;
+
+/** Each query can be answered once, while it is fresh; unknown, old and answered ids are refused. */
+function consumeQuery(ctx: CallContext, field: string): string {
+  const id = optStr(ctx.params, field) ?? '';
+  const sentAt = ctx.state.openQueries.get(id);
   ctx.state.openQueries.delete(id);
+  if (sentAt === undefined || ctx.state.clock.now() - sentAt > QUERY_LIFETIME_MS) {
+    throw badRequest(QUERY_INVALID);
+  }
+  return id;
 }
 
 const answerCallbackQuery: Handler = (ctx) => {
@@ -52,7 +62,8 @@ const answerInlineQuery: Handler = (ctx) => {
   if (nextOffset !== undefined && Buffer.byteLength(nextOffset) > 64) {
     throw badRequest('NEXT_OFFSET_INVALID');
   }
-  consumeQuery(ctx, 'inline_query_id');
+  const queryId = consumeQuery(ctx, 'inline_query_id');
+  ctx.state.inlineAnswers.set(queryId, ids);
   return true;
 };
 
