@@ -29,6 +29,7 @@ import { attachContext } from './middlewares/context.js';
 import { type FloodOptions, floodLimit } from './middlewares/flood.js';
 import { InFlight } from './middlewares/in-flight.js';
 import { userMiddleware } from './middlewares/user.js';
+import { answerCallbackQueriesQuietly } from './query-answers.js';
 import { AtomicFileAdapter } from './session-storage.js';
 import { Subscriptions } from './subscriptions.js';
 
@@ -69,6 +70,7 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
     client: { apiRoot: config.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS },
   });
   configureApi(bot.api, logger, BOT_API_RETRY);
+  bot.api.config.use(answerCallbackQueriesQuietly(logger));
 
   const { i18n } = deps;
   const inFlight = new InFlight();

@@ -6,7 +6,7 @@ import { deleteFile, findFile } from '../../src/db/files.js';
 import { enqueueJob } from '../../src/db/jobs.js';
 import type { LibraryFile } from '../../src/db/schema.js';
 import type { CallRecord } from '../emulator/index.js';
-import { eventually, startWorld, type World } from './harness.js';
+import { eventually, startBot, startWorld, type World } from './harness.js';
 import {
   addTestFile,
   buttonsOf,
@@ -18,12 +18,13 @@ import {
 
 const ADMIN = 4242;
 const MB = 1024 * 1024;
+const ENV = { ADMIN_IDS: String(ADMIN) };
 
 describe('file card and download', () => {
   let world: World;
   let db: Db;
   before(async () => {
-    world = await startWorld({ env: { ADMIN_IDS: String(ADMIN) } });
+    world = await startWorld({ env: ENV });
     db = await world.db();
     // Processed copies are uploaded to the chat of the admin who added the file.
     world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
@@ -275,6 +276,57 @@ describe('file card and download', () => {
       .slice(mark)
       .filter((c) => c.ok && c.method === 'sendDocument' && typeof c.params.document === 'object');
     assert.equal(uploads.length, 1);
+  });
+
+  it('still downloads when the press is handled too late to be answered', async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, { title: 'Late press' });
+    const user = emu.user({ first_name: 'Patient', language_code: 'en' });
+    const card = sentMessage(await openCard(emu, user, file.id));
+    // The bot is down when the user presses, and comes back after the query's lifetime.
+    await world.bot.stop();
+    const mark = emu.mark();
+    const press = emu.pressButton(user, card, dataOf(card, /⬇️/));
+    emu.advanceClock(60_000);
+    world.bot = await startBot(emu, { dataDir: world.bot.dataDir, env: ENV });
+    const answer = await emu.waitForCall(
+      'answerCallbackQuery',
+      (c) => c.params.callback_query_id === press.callback_query?.id,
+      { after: mark, timeoutMs: 15_000 },
+    );
+    assert.match(String(answer.error?.description), /query is too old/);
+    const sent = await emu.waitForCall(
+      'sendDocument',
+      (c) => c.ok && c.params.chat_id === user.id,
+      { after: mark, timeoutMs: 15_000 },
+    );
+    assert.equal(sent.params.document, file.processed_file_id);
+    await counted(file.id, 1);
+  });
+
+  it('lets the user press again after a download that failed', async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, { title: 'Second try' });
+    const user = emu.user({ first_name: 'Persistent', language_code: 'en' });
+    const card = sentMessage(await openCard(emu, user, file.id));
+    emu.fail('sendDocument', {
+      error_code: 400,
+      description: 'Bad Request: wrong file identifier/HTTP URL specified',
+    });
+    const apology = await pressAndWait(emu, user, card, dataOf(card, /⬇️/), 'sendMessage');
+    const sorry = await emu.waitForCall(
+      'sendMessage',
+      (c) =>
+        c.ok && c.params.chat_id === user.id && /something went wrong/.test(String(c.params.text)),
+      { after: emu.calls.indexOf(apology), timeoutMs: 15_000 },
+    );
+    assert.equal(
+      sorry.params.text,
+      'Sorry, something went wrong on our side. Please try again in a moment.',
+    );
+    const sent = await pressAndWait(emu, user, card, dataOf(card, /⬇️/), 'sendDocument', 15_000);
+    assert.equal(sent.params.document, file.processed_file_id);
+    await counted(file.id, 1);
   });
 
   it('says clearly when a file was deleted', async () => {

@@ -38,8 +38,14 @@ privateChat.callbackQuery(downloadData.filter, async (ctx) => {
   const file = await pressedFile(ctx, downloadData);
   if (!file) return answerGone(ctx);
   await ctx.answerCallbackQuery();
-  if (!firstPress(ctx.chat.id, ctx.callbackQuery.message?.message_id)) return;
-  const notice = await ctx.reply(ctx.t('download-started'));
+  const card = ctx.callbackQuery.message;
+  const press = card && `${ctx.chat.id}:${card.message_id}`;
+  if (press && !firstPress(press)) return;
+  let delivered = false;
+  const notice = await ctx.reply(ctx.t('download-started')).catch((error: unknown) => {
+    if (press) pressed.delete(press);
+    throw error;
+  });
   try {
     const delivery = await deliveryFor(file, ctx.processing, ctx.config.localBotApi);
     if (!delivery) {
@@ -47,6 +53,7 @@ privateChat.callbackQuery(downloadData.filter, async (ctx) => {
       return;
     }
     const sent = await sendLibraryFile(ctx, delivery.file, delivery.fileId);
+    delivered = true;
     await recordDownload(ctx.db, ctx.from.id, file.id);
     const minutes = ctx.settings.autoDeleteMinutes;
     if (minutes > 0) {
@@ -54,6 +61,8 @@ privateChat.callbackQuery(downloadData.filter, async (ctx) => {
     }
     if (ctx.callbackQuery.message) await tidy(ctx, ctx.callbackQuery.message.message_id);
   } finally {
+    // A press that sent nothing (the apology follows) must not make the next one a repeat.
+    if (press && !delivered) pressed.delete(press);
     await tidy(ctx, notice.message_id);
   }
 });
@@ -96,17 +105,15 @@ const pressed = new Map<string, number>();
 
 /**
  * A double tap arrives as two presses of the same button, one after the other: only the
- * first sends (and counts) the file. Presses are remembered for ten minutes, oldest first
+ * first sends (and counts) the file; keys are `<chat>:<card message>`. Presses are remembered for ten minutes, oldest first
  * out, so the map stays small.
  */
-function firstPress(chatId: number, messageId: number | undefined): boolean {
-  if (messageId === undefined) return true;
+function firstPress(key: string): boolean {
   const now = Date.now();
   for (const [key, at] of pressed) {
     if (at > now - PRESS_MEMORY_MS) break;
     pressed.delete(key);
   }
-  const key = `${chatId}:${messageId}`;
   if (pressed.has(key)) return false;
   pressed.set(key, now);
   return true;

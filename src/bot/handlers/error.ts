@@ -31,7 +31,7 @@ export function errorHandler(
         ? ctx.t('error-generic')
         : i18n.t(ctx.config.defaultLanguage, 'error-generic');
     try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
       await ctx.reply(text);
     } catch (replyError) {
       ctx.logger.warn({ err: replyError }, 'could not tell the user about the error');
