@@ -199,6 +199,7 @@ function createBotPart(shared: Shared): Part {
               'message',
               'callback_query',
               'inline_query',
+              'chosen_inline_result',
               'my_chat_member',
               'chat_join_request',
             ],

@@ -96,6 +96,58 @@ describe('force-subscribe', () => {
     await world.bot.waitForOutput(new RegExp(`"payload":"f_${file.id}".*start with a deep link`));
   });
 
+  it("offers a non-member's inline query only a result that opens the bot", async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, await world.db(), { title: 'Members only' });
+    const user = emu.user({ first_name: 'Outsider', language_code: 'en' });
+    const inline = async () => {
+      const update = emu.inlineQuery(user, 'members only');
+      const answer = await emu.waitForCall(
+        'answerInlineQuery',
+        (c) => c.params.inline_query_id === update.inline_query?.id,
+      );
+      assert.ok(answer.ok, answer.error?.description);
+      return answer;
+    };
+    const refused = await inline();
+    assert.deepEqual(refused.params.results, [
+      {
+        type: 'article',
+        id: 'join',
+        title: 'Join the channels first',
+        description: "Files are shared once you have joined the bot's channels.",
+        reply_markup: {
+          inline_keyboard: [
+            [{ text: '🤖 Open the bot', url: 'https://t.me/PrimeLingoBot?start=join' }],
+          ],
+        },
+        input_message_content: {
+          message_text:
+            'To share files from the library, first join the channels of @PrimeLingoBot.',
+        },
+      },
+    ]);
+    assert.deepEqual(refused.params.button, { text: '🤖 Open the bot', start_parameter: 'join' });
+    assert.equal(refused.params.is_personal, true);
+    assert.equal(refused.params.cache_time, 0);
+
+    // A member gets the files, in an answer Telegram keeps for them alone.
+    const member = emu.user({ first_name: 'Insider', language_code: 'en' });
+    emu.setMember(NEWS, member.id, 'member');
+    emu.setMember(CLUB, member.id, 'member');
+    const update = emu.inlineQuery(member, 'members only');
+    const listed = await emu.waitForCall(
+      'answerInlineQuery',
+      (c) => c.params.inline_query_id === update.inline_query?.id,
+    );
+    const results = listed.params.results as { id: string }[];
+    assert.deepEqual(
+      results.map((r) => r.id),
+      [`f${file.id}`],
+    );
+    assert.equal(listed.params.is_personal, true);
+  });
+
   it('does not hold back admins', async () => {
     const admin = world.emu.user({ id: 777, first_name: 'Admin', language_code: 'en' });
     assert.match(String((await send(admin, '/start')).params.text), /^Hello, Admin!/);

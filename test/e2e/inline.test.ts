@@ -5,7 +5,7 @@ import type { Db } from '../../src/db/database.js';
 import { deleteFile } from '../../src/db/files.js';
 import type { LibraryFile } from '../../src/db/schema.js';
 import type { CallRecord } from '../emulator/index.js';
-import { startWorld, type World } from './harness.js';
+import { eventually, startWorld, type World } from './harness.js';
 import { addTestFile } from './library-helpers.js';
 
 describe('inline mode', () => {
@@ -85,6 +85,32 @@ describe('inline mode', () => {
   it('answers an empty or unmatched query with no results', async () => {
     assert.deepEqual(results(await inline('')), []);
     assert.deepEqual(results(await inline('zzzzzz')), []);
+  });
+
+  it('counts a file chosen from the results as a download by the chooser', async () => {
+    const { emu } = world;
+    const user = emu.user({ first_name: 'Chooser', language_code: 'en' });
+    const update = emu.inlineQuery(user, 'grammar book');
+    const answer = await emu.waitForCall(
+      'answerInlineQuery',
+      (c) => c.params.inline_query_id === update.inline_query?.id,
+    );
+    assert.ok(answer.ok, answer.error?.description);
+    const book = files.book;
+    assert.ok(book);
+    emu.chooseInlineResult(user, update, `f${book.id}`);
+    const row = await eventually(
+      () =>
+        db.selectFrom('downloads').selectAll().where('file_id', '=', book.id).executeTakeFirst(),
+      'the download to be recorded',
+    );
+    assert.equal(row.user_id, user.id);
+    const counted = await db
+      .selectFrom('files')
+      .select('downloads_count')
+      .where('id', '=', book.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(counted.downloads_count, 1);
   });
 
   it('drops a deleted file at once', async () => {

@@ -97,3 +97,34 @@ describe('PROTECT_CONTENT and AUTO_DELETE_MINUTES', () => {
     ]);
   });
 });
+
+describe('AUTO_DELETE_MINUTES alone', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorld({ env: { AUTO_DELETE_MINUTES: '5' } });
+  });
+  after(() => world.close());
+
+  it('offers links to the bot in inline mode, since the bot cannot delete what is sent inline', async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, await world.db(), { title: 'Inline deleted later' });
+    const user = emu.user({ first_name: 'Sharer', language_code: 'en' });
+    const update = emu.inlineQuery(user, 'inline deleted');
+    const answer = await emu.waitForCall(
+      'answerInlineQuery',
+      (c) => c.params.inline_query_id === update.inline_query?.id,
+    );
+    const results = answer.params.results as unknown as InlineQueryResult[];
+    assert.deepEqual(
+      results.map((r) => [r.type, r.id]),
+      [['article', `f${file.id}`]],
+    );
+    // A link chosen is not a download: the card it opens in the bot counts that.
+    emu.chooseInlineResult(user, update, `f${file.id}`);
+    // The user's updates are handled in order (one queue per user), so once /start is
+    // answered the choice has been handled too.
+    await world.ask(user, '/start');
+    const db = await world.db();
+    assert.equal((await db.selectFrom('downloads').selectAll().execute()).length, 0);
+  });
+});

@@ -1,4 +1,4 @@
-import { Composer, type MiddlewareFn } from 'grammy';
+import { Composer, InlineKeyboard, InlineQueryResultBuilder, type MiddlewareFn } from 'grammy';
 import { addJoinRequest } from '../../db/join-requests.js';
 import { checkSubscriptionData } from '../callback-data.js';
 import type { Context } from '../context.js';
@@ -13,7 +13,8 @@ const START_PAYLOAD = /^\/start(?:@\w+)?\s+(\S+)/;
 /**
  * Users must join FORCE_SUB_CHANNELS before using the bot. Join requests are remembered
  * (they count as joined), "check again" re-asks Telegram, and everything else a
- * non-member sends in private gets the join prompt instead of an answer.
+ * non-member sends in private gets the join prompt instead of an answer. Inline mode, which
+ * works in any chat, offers a non-member only a "join first" result that opens the bot.
  */
 export function forceSubscribeFeature(subscriptions: Subscriptions): Composer<Context> {
   const feature = new Composer<Context>();
@@ -33,6 +34,23 @@ export function forceSubscribeFeature(subscriptions: Subscriptions): Composer<Co
     const prompt = ctx.callbackQuery.message;
     if (prompt) await deleteMessageQuietly(ctx.api, prompt.chat.id, prompt.message_id);
     await openStart(ctx, '');
+  });
+
+  feature.on('inline_query', async (ctx, next) => {
+    if (!subscriptions.enabled || isAdmin(ctx)) return next();
+    if ((await subscriptions.missing(ctx.from.id)).length === 0) return next();
+    const link = `https://t.me/${ctx.me.username}?start=join`;
+    const open = ctx.t('subscribe-inline-open');
+    const joinFirst = InlineQueryResultBuilder.article('join', ctx.t('subscribe-inline-title'), {
+      description: ctx.t('subscribe-inline-description'),
+      reply_markup: new InlineKeyboard().url(open, link),
+    }).text(ctx.t('subscribe-inline-text', { bot: ctx.me.username }));
+    // Personal and uncached: once the user has joined, the next query must list files.
+    await ctx.answerInlineQuery([joinFirst], {
+      cache_time: 0,
+      is_personal: true,
+      button: { text: open, start_parameter: 'join' },
+    });
   });
 
   feature.use(gate(subscriptions));

@@ -1,6 +1,8 @@
 import { Composer, InlineKeyboard, InlineQueryResultBuilder } from 'grammy';
 import type { InlineQueryResult } from 'grammy/types';
+import { recordDownload } from '../../db/downloads.js';
 import type { LibraryFile } from '../../db/schema.js';
+import { touchUser } from '../../db/users.js';
 import { formatSize } from '../../library/format.js';
 import { searchFiles } from '../../library/search.js';
 import type { Context } from '../context.js';
@@ -11,10 +13,15 @@ const PAGE_SIZE = 20;
 // Short, so a deleted file soon leaves Telegram's cache of the answer too.
 const CACHE_SECONDS = 10;
 
+/** A file result's id: `f<files.id>`, read back from chosen_inline_result. */
+const FILE_RESULT = /^f(\d+)$/;
+
 /**
  * Inline mode: `@bot query` in any chat lists the matching files, sent as cached documents,
- * audio or video. With PROTECT_CONTENT a file sent that way could be forwarded freely, so
- * the results are then links that open the file's card in the bot instead.
+ * audio or video, and counts the ones chosen (chosen_inline_result, which Telegram sends
+ * only with inline feedback on in @BotFather). A file sent that way can be neither
+ * protected nor deleted by the bot, so with PROTECT_CONTENT or AUTO_DELETE_MINUTES the
+ * results are links that open the file's card in the bot instead.
  */
 export const inlineFeature = new Composer<Context>();
 
@@ -28,10 +35,27 @@ inlineFeature.on('inline_query', async (ctx) => {
   const files = result?.items ?? [];
   const more = result !== undefined && result.page < result.pages;
   await ctx.answerInlineQuery(
-    files.map((file) => (ctx.settings.protectContent ? asLink(ctx, file) : asFile(ctx, file))),
-    { cache_time: CACHE_SECONDS, next_offset: more ? String(page + 1) : '' },
+    files.map((file) => (linksOnly(ctx) ? asLink(ctx, file) : asFile(ctx, file))),
+    {
+      cache_time: CACHE_SECONDS,
+      // Force-subscribe answers differ per user: a shared cached answer would leak files.
+      is_personal: ctx.settings.forceSubChannels.length > 0,
+      next_offset: more ? String(page + 1) : '',
+    },
   );
 });
+
+inlineFeature.on('chosen_inline_result', async (ctx) => {
+  const file = ctx.chosenInlineResult.result_id.match(FILE_RESULT);
+  if (!file || linksOnly(ctx)) return;
+  // Choosing a file is a download: the chooser becomes a user, whom the download is counted to.
+  await touchUser(ctx.db, ctx.from);
+  await recordDownload(ctx.db, ctx.from.id, Number(file[1]));
+});
+
+function linksOnly(ctx: Context): boolean {
+  return ctx.settings.protectContent || ctx.settings.autoDeleteMinutes > 0;
+}
 
 function asFile(ctx: Context, file: LibraryFile): InlineQueryResult {
   const id = `f${file.id}`;

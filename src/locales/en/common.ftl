@@ -29,6 +29,10 @@ subscribe-join = ➕ Join { $title }
 subscribe-check = ✅ Check again
 subscribe-thanks = Thank you! You can use the bot now.
 subscribe-still-missing = You have not joined every channel yet.
+subscribe-inline-title = Join the channels first
+subscribe-inline-description = Files are shared once you have joined the bot's channels.
+subscribe-inline-text = To share files from the library, first join the channels of @{ $bot }.
+subscribe-inline-open = 🤖 Open the bot
 
 flood-warning = You are sending messages too fast. Please wait a few seconds.
 error-generic = Sorry, something went wrong on our side. Please try again in a moment.

@@ -29,6 +29,10 @@ subscribe-join = ➕ Подписаться: { $title }
 subscribe-check = ✅ Проверить снова
 subscribe-thanks = Спасибо! Теперь вы можете пользоваться ботом.
 subscribe-still-missing = Вы ещё не подписались на все каналы.
+subscribe-inline-title = Сначала подпишитесь на каналы
+subscribe-inline-description = Файлами можно делиться после подписки на каналы бота.
+subscribe-inline-text = Чтобы делиться файлами из библиотеки, сначала подпишитесь на каналы @{ $bot }.
+subscribe-inline-open = 🤖 Открыть бота
 
 flood-warning = Вы отправляете сообщения слишком быстро. Подождите несколько секунд.
 error-generic = Извините, у нас что-то пошло не так. Попробуйте ещё раз чуть позже.

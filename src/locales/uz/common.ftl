@@ -29,6 +29,10 @@ subscribe-join = ➕ A'zo bo'lish: { $title }
 subscribe-check = ✅ Qayta tekshirish
 subscribe-thanks = Rahmat! Endi botdan foydalanishingiz mumkin.
 subscribe-still-missing = Siz hali barcha kanallarga a'zo bo'lmadingiz.
+subscribe-inline-title = Avval kanallarga a'zo bo'ling
+subscribe-inline-description = Fayllarni bot kanallariga a'zo bo'lganingizdan so'ng ulashish mumkin.
+subscribe-inline-text = Kutubxonadagi fayllarni ulashish uchun avval @{ $bot } kanallariga a'zo bo'ling.
+subscribe-inline-open = 🤖 Botni ochish
 
 flood-warning = Siz juda tez xabar yuboryapsiz. Iltimos, bir necha soniya kuting.
 error-generic = Kechirasiz, bizda nimadir xato ketdi. Birozdan so'ng qayta urinib ko'ring.
