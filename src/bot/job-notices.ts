@@ -8,6 +8,7 @@ import { ignoreApiError } from './api-errors.js';
 import type { Context } from './context.js';
 import { deleteMessageQuietly } from './delete-message.js';
 import { userLanguage } from './i18n.js';
+import { clip } from './text-limits.js';
 
 /**
  * Tells admins how processing jobs go, in their language: one progress message per large
@@ -23,7 +24,7 @@ export function createJobNotifier(
 
   return async (chatId, notice) => {
     const language = userLanguage(await findUser(db, chatId), defaultLanguage);
-    const title = notice.file.title;
+    const title = clip(notice.file.title);
     if (notice.type === 'progress') {
       const text = i18n.t(language, 'job-progress', {
         title,
@@ -54,7 +55,7 @@ export function createJobNotifier(
               reason: notice.reason,
               limit: formatSize(notice.limitBytes),
             })
-          : i18n.t(language, 'job-failed', { title, error: notice.error });
+          : i18n.t(language, 'job-failed', { title, error: clip(notice.error) });
     await api.sendMessage(chatId, text);
   };
 }

@@ -329,6 +329,40 @@ describe('file card and download', () => {
     await counted(file.id, 1);
   });
 
+  it('opens and downloads a file whose title and tags are longer than a message can hold', async () => {
+    const { emu } = world;
+    const tags = Array.from({ length: 1500 }, (_, n) => `tag${n}`);
+    const title = `Huge ${'title '.repeat(1000)}`;
+    const file = await addTestFile(emu, db, { title, tags });
+    const user = emu.user({ first_name: 'Curious', language_code: 'en' });
+    const call = await openCard(emu, user, file.id);
+    assert.ok(call.ok, call.error?.description);
+    const text = String(call.params.text);
+    assert.ok(text.length <= 4096, `${text.length} characters`);
+    assert.ok(text.startsWith('📄 Huge title title'));
+    assert.match(text, /\nTags: tag0, tag1, tag2, .*…\nDownloads: 0$/);
+    const sent = await pressAndWait(
+      emu,
+      user,
+      sentMessage(call),
+      dataOf(call, /⬇️/),
+      'sendDocument',
+    );
+    assert.equal(sent.params.document, file.processed_file_id);
+
+    // Found by search, its button opens the same card.
+    const results = await world.ask(user, 'huge title');
+    assert.ok(results.ok, results.error?.description);
+    const card = await pressAndWait(
+      emu,
+      user,
+      sentMessage(results),
+      dataOf(results, /Huge/),
+      'sendMessage',
+    );
+    assert.equal(card.params.text, text.replace(/Downloads: 0$/, 'Downloads: 1'));
+  });
+
   it('says clearly when a file was deleted', async () => {
     const { emu } = world;
     const file = await addTestFile(emu, db, { title: 'Soon gone' });

@@ -19,6 +19,7 @@ import type { Context } from '../context.js';
 import { deleteMessageQuietly } from '../delete-message.js';
 import { deleteConfirmKeyboard, fileCardKeyboard } from '../keyboards/file-card.js';
 import { isAdmin } from '../middlewares/admin.js';
+import { clip, MAX_TEXT_LENGTH } from '../text-limits.js';
 
 /**
  * A library file's card (title, type, size, tags, downloads) with its download button, the
@@ -74,7 +75,7 @@ admin.callbackQuery(deleteData.filter, async (ctx) => {
   if (!file) return answerGone(ctx);
   await ctx.answerCallbackQuery();
   await ctx
-    .editMessageText(ctx.t('card-delete-confirm', { title: file.title }), {
+    .editMessageText(ctx.t('card-delete-confirm', { title: clip(file.title) }), {
       reply_markup: deleteConfirmKeyboard(ctx, file.id),
     })
     .catch(ignoreApiError('message is not modified'));
@@ -96,7 +97,7 @@ admin.callbackQuery(deleteYesData.filter, async (ctx) => {
   ctx.logger.info({ file_id: file.id, admin_id: ctx.from.id }, 'file deleted');
   await ctx.answerCallbackQuery();
   await ctx
-    .editMessageText(ctx.t('card-deleted', { title: file.title }))
+    .editMessageText(ctx.t('card-deleted', { title: clip(file.title) }))
     .catch(ignoreApiError('message is not modified'));
 });
 
@@ -138,16 +139,19 @@ async function replyWithCard(ctx: Context, file: LibraryFile): Promise<void> {
   });
 }
 
+/** The card's text; a tag list too long for one message is cut to what fits. */
 function cardText(ctx: Context, file: LibraryFile): string {
-  const lines = [
-    ctx.t('card-title', { type: file.type, title: file.title }),
+  const head = [
+    ctx.t('card-title', { type: file.type, title: clip(file.title) }),
     '',
     ctx.t('card-type', { type: file.type }),
     ctx.t('card-size', { size: formatSize(file.size) }),
   ];
-  if (file.tags !== '') lines.push(ctx.t('card-tags', { tags: file.tags.split(',').join(', ') }));
-  lines.push(ctx.t('card-downloads', { count: file.downloads_count }));
-  return lines.join('\n');
+  const downloads = ctx.t('card-downloads', { count: file.downloads_count });
+  if (file.tags === '') return [...head, downloads].join('\n');
+  const withoutTags = [...head, ctx.t('card-tags', { tags: '' }), downloads].join('\n');
+  const tags = clip(file.tags.split(',').join(', '), MAX_TEXT_LENGTH - withoutTags.length);
+  return [...head, ctx.t('card-tags', { tags }), downloads].join('\n');
 }
 
 /** The library file a card button names, if it is still there. */

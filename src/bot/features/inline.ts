@@ -6,6 +6,7 @@ import { touchUser } from '../../db/users.js';
 import { formatSize } from '../../library/format.js';
 import { searchFiles } from '../../library/search.js';
 import type { Context } from '../context.js';
+import { clip } from '../text-limits.js';
 import { fileLink } from './start.js';
 
 // Telegram takes at most 50 results an answer; 20 keeps answers small while typing.
@@ -65,18 +66,18 @@ function asFile(ctx: Context, file: LibraryFile): InlineQueryResult {
     case 'audio':
       return InlineQueryResultBuilder.audioCached(id, fileId);
     case 'video':
-      return InlineQueryResultBuilder.videoCached(id, file.title, fileId, { description });
+      return InlineQueryResultBuilder.videoCached(id, clip(file.title), fileId, { description });
     default:
-      return InlineQueryResultBuilder.documentCached(id, file.title, fileId, { description });
+      return InlineQueryResultBuilder.documentCached(id, clip(file.title), fileId, { description });
   }
 }
 
 function asLink(ctx: Context, file: LibraryFile): InlineQueryResult {
   const link = fileLink(ctx.me.username, file.id);
-  return InlineQueryResultBuilder.article(`f${file.id}`, file.title, {
+  return InlineQueryResultBuilder.article(`f${file.id}`, clip(file.title), {
     description: describe(ctx, file),
     reply_markup: new InlineKeyboard().url(ctx.t('inline-open'), link),
-  }).text(ctx.t('inline-protected', { type: file.type, title: file.title }));
+  }).text(ctx.t('inline-protected', { type: file.type, title: clip(file.title) }));
 }
 
 function describe(ctx: Context, file: LibraryFile): string {

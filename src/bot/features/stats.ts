@@ -2,6 +2,7 @@ import { Composer } from 'grammy';
 import { libraryStats } from '../../library/catalogue.js';
 import type { Context } from '../context.js';
 import { isAdmin } from '../middlewares/admin.js';
+import { clip } from '../text-limits.js';
 
 /** /stats for admins: users, files, downloads and the five most downloaded files. */
 export const statsFeature = new Composer<Context>();
@@ -23,7 +24,11 @@ statsFeature
       '',
       ctx.t(stats.top.length > 0 ? 'stats-top' : 'stats-top-none'),
       ...stats.top.map((file, index) =>
-        ctx.t('stats-top-item', { rank: index + 1, title: file.title, count: file.downloads }),
+        ctx.t('stats-top-item', {
+          rank: index + 1,
+          title: clip(file.title),
+          count: file.downloads,
+        }),
       ),
     ];
     await ctx.reply(lines.join('\n'));

@@ -5,6 +5,7 @@ import { enqueueJob } from '../../db/jobs.js';
 import { MAX_TITLE_LENGTH, refusedType, withSuffix } from '../../library/file-types.js';
 import type { Context, UploadDraft } from '../context.js';
 import { isAdmin } from '../middlewares/admin.js';
+import { clip } from '../text-limits.js';
 import { fileLink } from './start.js';
 
 /**
@@ -46,7 +47,7 @@ dialog.filter(
     if (existing) {
       delete ctx.session.upload;
       return ctx.reply(
-        ctx.t('upload-duplicate', { id: String(existing.id), title: existing.title }),
+        ctx.t('upload-duplicate', { id: String(existing.id), title: clip(existing.title) }),
       );
     }
     ctx.session.upload = { step: 'title', file: draft };
@@ -87,7 +88,9 @@ async function save(ctx: Context, file: UploadDraft, title: string, tags: string
   const existing = await findFileByUniqueId(ctx.db, file.fileUniqueId);
   if (existing) {
     delete ctx.session.upload;
-    await ctx.reply(ctx.t('upload-duplicate', { id: String(existing.id), title: existing.title }));
+    await ctx.reply(
+      ctx.t('upload-duplicate', { id: String(existing.id), title: clip(existing.title) }),
+    );
     return;
   }
   // The file and its processing job are one transaction: a crash never leaves a file that

@@ -2,6 +2,7 @@ import { InlineKeyboard } from 'grammy';
 import type { SearchResult } from '../../library/search.js';
 import { fileData, pageData } from '../callback-data.js';
 import type { Context } from '../context.js';
+import { clip } from '../text-limits.js';
 
 /** One button per file found (opening its card), then previous/next when there are pages. */
 export function searchResultsKeyboard(
@@ -12,7 +13,7 @@ export function searchResultsKeyboard(
   const keyboard = new InlineKeyboard();
   for (const file of result.items) {
     keyboard.text(
-      ctx.t('search-result', { type: file.type, title: file.title }),
+      ctx.t('search-result', { type: file.type, title: clip(file.title) }),
       fileData.pack({ id: file.id }),
     );
     keyboard.row();
