@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Message } from 'grammy/types';
 import { badRequest } from '../errors.js';
+import { replyMarkup } from '../markup.js';
 import { chatIdParam, optJson, optStr, reqInt } from '../params.js';
 import type { CallContext, Handler } from '../state.js';
-import { caption, formatted, inlineMarkup, MAX_TEXT, takeToken, withText } from './shared.js';
+import { caption, formatted, MAX_TEXT, takeToken, withText } from './shared.js';
 
 const NOT_MODIFIED =
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
@@ -40,7 +41,7 @@ function edit(kind: EditKind): Handler {
       const text = caption(ctx.params);
       if (text) withText(next, 'caption', text);
     }
-    const markup = inlineMarkup(ctx.params);
+    const markup = replyMarkup(ctx.params, { inlineOnly: true });
     const keys =
       kind === 'text'
         ? (['text', 'entities'] as const)

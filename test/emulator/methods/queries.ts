@@ -1,6 +1,7 @@
 import type { InlineQueryResult } from 'grammy/types';
 import { badRequest } from '../errors.js';
 import type { FileKind } from '../files.js';
+import { inlineKeyboard } from '../markup.js';
 import { optJson, optStr } from '../params.js';
 import type { CallContext, Handler } from '../state.js';
 
@@ -50,6 +51,9 @@ const answerInlineQuery: Handler = (ctx) => {
     }
     if (ids.has(id)) throw badRequest('RESULT_ID_DUPLICATE');
     ids.add(id);
+    if (result.reply_markup !== undefined) {
+      inlineKeyboard(result.reply_markup as Record<string, unknown>);
+    }
     for (const [field, kind] of Object.entries(CACHED_FILE_FIELDS)) {
       const fileId = result[field];
       if (fileId === undefined) continue;

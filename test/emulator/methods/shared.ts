@@ -1,8 +1,9 @@
-import type { InlineKeyboardMarkup, Message, MessageEntity, ReplyParameters } from 'grammy/types';
+import type { Message, MessageEntity, ReplyParameters } from 'grammy/types';
 import type { Target } from '../chats.js';
 import { badRequest, tooManyRequests } from '../errors.js';
 import type { FileKind, StoredFile } from '../files.js';
 import { type Formatted, parseHtml, trimFormatted } from '../html.js';
+import { replyMarkup } from '../markup.js';
 import type { UploadedFile } from '../multipart.js';
 import { isUpload, optBool, optInt, optJson, optStr, type Params } from '../params.js';
 import type { CallContext, State } from '../state.js';
@@ -42,32 +43,6 @@ export function caption(params: Params): Formatted | undefined {
   const value = formatted(params, 'caption');
   if (value && value.text.length > MAX_CAPTION) throw badRequest('message caption is too long');
   return value && value.text !== '' ? value : undefined;
-}
-
-/**
- * The reply_markup to store on the message: only inline keyboards show on a message;
- * callback_data must be 1-64 bytes, as on the server.
- */
-export function inlineMarkup(params: Params): InlineKeyboardMarkup | undefined {
-  const markup = optJson<Record<string, unknown>>(params, 'reply_markup');
-  if (!markup) return undefined;
-  if (!('inline_keyboard' in markup)) return undefined;
-  const rows = markup.inline_keyboard;
-  const invalid = (what: string) => badRequest(`can't parse inline keyboard button: ${what}`);
-  if (!Array.isArray(rows)) throw invalid('field "inline_keyboard" must be an Array');
-  for (const row of rows) {
-    if (!Array.isArray(row)) throw invalid('InlineKeyboardButton row must be an Array');
-    for (const button of row as Record<string, unknown>[]) {
-      if (typeof button?.text !== 'string') throw invalid('Field "text" must be of type String');
-      const data = button.callback_data;
-      if (data !== undefined) {
-        const bytes = typeof data === 'string' ? Buffer.byteLength(data) : 0;
-        if (bytes < 1 || bytes > 64) throw badRequest('BUTTON_DATA_INVALID');
-      }
-    }
-  }
-  if (rows.every((row) => Array.isArray(row) && row.length === 0)) return undefined;
-  return markup as unknown as InlineKeyboardMarkup;
 }
 
 /** A file parameter: a new upload to adopt, or a stored file reused by id. */
@@ -122,7 +97,7 @@ export function deliver(
 ): Message {
   const { state, params } = ctx;
   const reply = replyTo(state, target.chat.id, params);
-  const markup = inlineMarkup(params);
+  const markup = replyMarkup(params);
   if (options.rateLimited !== false) takeToken(ctx, target.chat.id);
   const message = {
     message_id: state.messages.nextId(target.chat.id),
