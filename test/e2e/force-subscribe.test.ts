@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { User } from 'grammy/types';
-import { eventually, startWorld, type World } from './harness.js';
+import { eventually, saying, startWorld, type World } from './harness.js';
 import { addTestFile } from './library-helpers.js';
 
 type Keyboard = { inline_keyboard: { text: string; url?: string; callback_data?: string }[][] };
@@ -25,12 +24,11 @@ describe('force-subscribe', () => {
     world.emu.channel({ id: CLUB, title: 'Speaking Club', inviteLink: 'https://t.me/+club' });
   });
 
-  const send = (user: User, command: string) => world.ask(user, command);
+  const PROMPT = /^To use the bot, please join the channels below/;
 
   it('stops a non-member with one prompt: a join button per channel and "check again"', async () => {
     const user = world.emu.user({ first_name: 'Bek', language_code: 'en' });
-    const prompt = await send(user, '/start');
-    assert.match(String(prompt.params.text), /^To use the bot, please join the channels below/);
+    const prompt = await world.ask(user, '/start', PROMPT);
     const rows = (prompt.params.reply_markup as Keyboard).inline_keyboard;
     assert.deepEqual(rows, [
       [{ text: '➕ Join PrimeLingo News', url: 'https://t.me/primelingo_news' }],
@@ -44,7 +42,7 @@ describe('force-subscribe', () => {
     const user = emu.user({ first_name: 'Aziz', language_code: 'en' });
     emu.setMember(NEWS, user.id, 'member');
     emu.setMember(CLUB, user.id, 'administrator');
-    assert.match(String((await send(user, '/start')).params.text), /^Hello, Aziz!/);
+    await world.ask(user, '/start', /^Hello, Aziz!/);
   });
 
   it('counts a pending join request as joined', async () => {
@@ -62,14 +60,14 @@ describe('force-subscribe', () => {
           .executeTakeFirst(),
       'the join request to be recorded',
     );
-    assert.match(String((await send(user, '/start')).params.text), /^Hello, Malika!/);
+    await world.ask(user, '/start', /^Hello, Malika!/);
   });
 
   it('"check again" lets the user in after joining and replays the deep link', async () => {
     const { emu } = world;
     const user = emu.user({ first_name: 'Sardor', language_code: 'en' });
     const file = await addTestFile(emu, await world.db(), { title: 'Welcome pack' });
-    const prompt = await send(user, `/start f_${file.id}`);
+    const prompt = await world.ask(user, `/start f_${file.id}`, PROMPT);
     const message = emu.messages(user.id).find((m) => m.message_id === prompt.result?.message_id);
     assert.ok(message);
 
@@ -89,10 +87,7 @@ describe('force-subscribe', () => {
       after: mark,
     });
     // The link they came with is replayed: it opens the file's card.
-    const card = await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, {
-      after: mark,
-    });
-    assert.match(String(card.params.text), /^📄 Welcome pack\n/);
+    await emu.waitForCall('sendMessage', saying(user.id, /^📄 Welcome pack\n/), { after: mark });
     await world.bot.waitForOutput(new RegExp(`"payload":"f_${file.id}".*start with a deep link`));
   });
 
@@ -150,6 +145,6 @@ describe('force-subscribe', () => {
 
   it('does not hold back admins', async () => {
     const admin = world.emu.user({ id: 777, first_name: 'Admin', language_code: 'en' });
-    assert.match(String((await send(admin, '/start')).params.text), /^Hello, Admin!/);
+    await world.ask(admin, '/start', /^Hello, Admin!/);
   });
 });

@@ -107,11 +107,11 @@ export interface World {
   /** Kills the bot (SIGKILL: no shutdown at all) and starts it again on the same data. */
   crash(): Promise<void>;
   /**
-   * Sends `text` (a /command or plain text) as the user and resolves with the bot's next
-   * successful sendMessage to that chat (tests that chain asks disable the per-chat limit,
-   * or a reply delayed by a 429 could be taken for the next one).
+   * Sends `text` (a /command or plain text) as the user and resolves with the bot's first
+   * sendMessage to that chat, from then on, that says what is `expected`: never merely the
+   * next message, which may answer an earlier step or come from a background job.
    */
-  ask(user: User, text: string): Promise<CallRecord>;
+  ask(user: User, text: string, expected: Expected): Promise<CallRecord>;
   /** Opens the bot's database (WAL allows it beside the running bot). */
   db(): Promise<Db>;
   close(): Promise<void>;
@@ -138,13 +138,11 @@ export async function startWorld(
       if (code !== 0) throw new Error(`bot exited with ${code}:\n${world.bot.output.join('\n')}`);
       world.bot = await startBot(emu, { dataDir: world.bot.dataDir, env: options.env ?? {} });
     },
-    async ask(user, text) {
+    async ask(user, text, expected) {
       const mark = emu.mark();
       if (text.startsWith('/')) emu.sendCommand(user, text);
       else emu.sendText(user, text);
-      return emu.waitForCall('sendMessage', (c) => c.ok && c.params.chat_id === user.id, {
-        after: mark,
-      });
+      return emu.waitForCall('sendMessage', saying(user.id, expected), { after: mark });
     },
     async crash() {
       await world.bot.stop('SIGKILL');
@@ -163,6 +161,22 @@ export async function startWorld(
     },
   };
   return world;
+}
+
+/** What a reply must say: its exact text, a pattern of its text, or any test of the call. */
+export type Expected = string | RegExp | ((call: CallRecord) => boolean);
+
+/**
+ * A waitForCall predicate: the call went through, to `chatId`, and says what is expected
+ * (sendMessage, editMessageText and the like carry `text`).
+ */
+export function saying(chatId: number, expected: Expected): (call: CallRecord) => boolean {
+  return (call) => {
+    if (!call.ok || call.params.chat_id !== chatId) return false;
+    if (typeof expected === 'function') return expected(call);
+    const text = String(call.params.text);
+    return typeof expected === 'string' ? text === expected : expected.test(text);
+  };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,6 +3,7 @@ import type { Db } from '../../src/db/database.js';
 import { addFile, setProcessedFile } from '../../src/db/files.js';
 import type { LibraryFile } from '../../src/db/schema.js';
 import type { CallRecord, Emulator } from '../emulator/index.js';
+import { type Expected, saying } from './harness.js';
 
 /** A file to put in the library for a test, as the upload dialog would have. */
 export interface TestFile {
@@ -71,9 +72,23 @@ export function sentMessage(call: CallRecord): Message {
   return call.result as unknown as Message;
 }
 
+/** What pressAndWait waits for besides the method. */
+export interface PressOptions {
+  /**
+   * What the call must say (see harness `saying`); required for texts (sendMessage,
+   * editMessageText), which other steps or jobs may send too. Files need none.
+   */
+  expected?: Expected;
+  /** Default 8000. */
+  timeoutMs?: number;
+}
+
+const TEXT_METHODS = new Set(['sendMessage', 'editMessageText']);
+
 /**
- * Presses a button and resolves with the next successful call of `method` to the user's chat
- * (a call Telegram refused with 429 is retried by the bot; the retry is the one wanted).
+ * Presses a button and resolves with the first successful call of `method` to the user's
+ * chat from then on that says what is expected (a call Telegram refused with 429 is retried
+ * by the bot; the retry is the one wanted). answerCallbackQuery is this press's answer.
  */
 export async function pressAndWait(
   emu: Emulator,
@@ -81,22 +96,34 @@ export async function pressAndWait(
   message: Message,
   data: string,
   method: string,
-  timeoutMs = 8000,
+  { expected, timeoutMs = 8000 }: PressOptions = {},
 ): Promise<CallRecord> {
+  if (TEXT_METHODS.has(method) && expected === undefined) {
+    throw new Error(`pressAndWait(${method}): say which reply is expected`);
+  }
   const mark = emu.mark();
   const update = emu.pressButton(user, message, data);
-  const mine = (call: CallRecord) =>
+  const mine =
     method === 'answerCallbackQuery'
-      ? call.params.callback_query_id === update.callback_query?.id
-      : call.ok && call.params.chat_id === user.id;
+      ? (call: CallRecord) => call.params.callback_query_id === update.callback_query?.id
+      : saying(user.id, expected ?? (() => true));
   return emu.waitForCall(method, mine, { after: mark, timeoutMs });
 }
 
-/** Opens a file's card with the deep link `/start f_<id>`; resolves with the card's call. */
-export async function openCard(emu: Emulator, user: User, fileId: number): Promise<CallRecord> {
+/**
+ * Opens a file's card with the deep link `/start f_<id>`; resolves with the card (a message
+ * with the file's download button), or with the reply that is `expected` instead.
+ */
+export async function openCard(
+  emu: Emulator,
+  user: User,
+  fileId: number,
+  expected: Expected = (call) =>
+    buttonsOf(call).some((b) => 'callback_data' in b && b.callback_data === `dl:${fileId}`),
+): Promise<CallRecord> {
   const mark = emu.mark();
   emu.sendCommand(user, `/start f_${fileId}`);
-  return emu.waitForCall('sendMessage', (c) => c.ok && c.params.chat_id === user.id, {
+  return emu.waitForCall('sendMessage', saying(user.id, expected), {
     after: mark,
     timeoutMs: 8000,
   });

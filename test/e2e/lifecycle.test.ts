@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Emulator } from '../emulator/index.js';
-import { BotProcess, delivered, eventually, sleep, startBot } from './harness.js';
+import { BotProcess, delivered, eventually, saying, sleep, startBot } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -60,7 +60,7 @@ describe('process lifecycle', () => {
       const user = emu.user({ first_name: 'Newcomer', language_code: 'en' });
       const mark = emu.mark();
       emu.sendCommand(user, '/start');
-      await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, { after: mark });
+      await emu.waitForCall('sendMessage', saying(user.id, /^Hello, Newcomer!/), { after: mark });
       assert.ok(existsSync(join(cwd, 'data', 'primelingo.sqlite')), 'DATA_DIR defaults to ./data');
     } finally {
       assert.equal(await bot.stop(), 0);
@@ -91,7 +91,7 @@ describe('process lifecycle', () => {
       const probe = emu.user({ first_name: 'Probe' });
       const probeMark = emu.mark();
       emu.sendCommand(probe, '/help');
-      await emu.waitForCall('sendMessage', (c) => c.params.chat_id === probe.id, {
+      await emu.waitForCall('sendMessage', saying(probe.id, /^PrimeLingo'dan foydalanish:/), {
         after: probeMark,
       });
       await sleep(300);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { User } from 'grammy/types';
-import { startWorld, type World } from './harness.js';
+import { saying, startWorld, type World } from './harness.js';
 
 const ADMIN = 9002;
 
@@ -11,7 +11,7 @@ describe('processing with a local Bot API server', () => {
   before(async () => {
     world = await startWorld({
       env: { ADMIN_IDS: String(ADMIN), LOCAL_BOT_API: 'true' },
-      emulator: { localMode: true, perChatRate: null },
+      emulator: { localMode: true },
     });
     admin = world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
   });
@@ -19,14 +19,13 @@ describe('processing with a local Bot API server', () => {
 
   it('processes a file beyond the public limits and shows the admin its progress', async () => {
     const { emu } = world;
-    await world.ask(admin, '/upload');
+    await world.ask(admin, '/upload', /^Send the file to add/);
+    const sent = emu.mark();
     emu.sendFile(admin, { kind: 'video', fileName: 'course.mp4', size: 120 * 1024 * 1024 });
-    await emu.waitForCall('sendMessage', (c) =>
-      String(c.params.text).startsWith('Now send the title'),
-    );
-    await world.ask(admin, 'Full Course');
+    await emu.waitForCall('sendMessage', saying(ADMIN, /^Now send the title/), { after: sent });
+    await world.ask(admin, 'Full Course', /^Send tags/);
     const mark = emu.mark();
-    await world.ask(admin, '/skip');
+    await world.ask(admin, '/skip', /^✅ Saved as #/);
 
     const upload = await emu.waitForCall('sendVideo', (c) => c.ok, {
       after: mark,

@@ -60,7 +60,7 @@ describe('PROTECT_CONTENT and AUTO_DELETE_MINUTES', () => {
   it('drops a deletion whose message is already gone', async () => {
     const { emu } = world;
     const user = emu.user({ first_name: 'Gone', language_code: 'en' });
-    await world.ask(user, '/start');
+    await world.ask(user, '/start', /^Hello, /);
     await scheduleDeletion(db, user.id, 9999, Date.now() - 1000);
     const refused = await emu.waitForCall(
       'deleteMessage',
@@ -123,7 +123,7 @@ describe('AUTO_DELETE_MINUTES alone', () => {
     emu.chooseInlineResult(user, update, `f${file.id}`);
     // The user's updates are handled in order (one queue per user), so once /start is
     // answered the choice has been handled too.
-    await world.ask(user, '/start');
+    await world.ask(user, '/start', /^Hello, /);
     const db = await world.db();
     assert.equal((await db.selectFrom('downloads').selectAll().execute()).length, 0);
   });

@@ -5,9 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import type { User } from 'grammy/types';
 import sharp from 'sharp';
 import { findFile } from '../../src/db/files.js';
-import { eventually, startWorld, type World } from './harness.js';
+import { type Expected, eventually, saying, startWorld, type World } from './harness.js';
 
 const ADMIN = 9001;
+// The dialog's prompts, each awaited by the step that should get it.
+const SEND_FILE = /^Send the file to add/;
+const SEND_TITLE = /^Now send the title/;
+const SEND_TAGS = /^Send tags/;
+const SAVED = /^✅ Saved as #/;
 
 describe('upload dialog and processing', () => {
   let world: World;
@@ -15,20 +20,17 @@ describe('upload dialog and processing', () => {
   before(async () => {
     world = await startWorld({
       env: { ADMIN_IDS: String(ADMIN) },
-      emulator: { perChatRate: null },
     });
     admin = world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
   });
   after(() => world.close());
 
-  /** Sends a file as the admin and resolves with the bot's answer. */
-  async function sendFile(spec: Parameters<World['emu']['sendFile']>[1]) {
+  /** Sends a file as the admin and resolves with the bot's answer, which says `expected`. */
+  async function sendFile(spec: Parameters<World['emu']['sendFile']>[1], expected: Expected) {
     const { emu } = world;
     const mark = emu.mark();
     emu.sendFile(admin, spec);
-    return emu.waitForCall('sendMessage', (c) => c.ok && c.params.chat_id === ADMIN, {
-      after: mark,
-    });
+    return emu.waitForCall('sendMessage', saying(ADMIN, expected), { after: mark });
   }
 
   const text = (call: { params: Record<string, unknown> }) => String(call.params.text);
@@ -47,22 +49,18 @@ describe('upload dialog and processing', () => {
 
   it('walks the whole dialog, then processes the file with the new name and a thumbnail', async () => {
     const { emu } = world;
-    assert.match(text(await world.ask(admin, '/upload')), /^Send the file to add/);
-    assert.match(text(await world.ask(admin, 'hello')), /^That is not a file/);
-    const refused = await sendFile({ kind: 'document', fileName: 'setup.exe', content: 'MZ' });
-    assert.equal(
-      text(refused),
+    await world.ask(admin, '/upload', SEND_FILE);
+    await world.ask(admin, 'hello', /^That is not a file/);
+    await sendFile(
+      { kind: 'document', fileName: 'setup.exe', content: 'MZ' },
       '«setup.exe» cannot be added: .exe files are not allowed in the library.',
     );
 
     const pdf = 'PDF bytes of the grammar lesson';
-    assert.match(
-      text(await sendFile({ kind: 'document', fileName: 'grammar.pdf', content: pdf })),
-      /^Now send the title/,
-    );
-    assert.match(text(await world.ask(admin, 'Grammar Basics')), /^Send tags/);
+    await sendFile({ kind: 'document', fileName: 'grammar.pdf', content: pdf }, SEND_TITLE);
+    await world.ask(admin, 'Grammar Basics', SEND_TAGS);
     const mark = emu.mark();
-    const saved = text(await world.ask(admin, 'Grammar, A1 , grammar,english'));
+    const saved = text(await world.ask(admin, 'Grammar, A1 , grammar,english', SAVED));
     const [, id] = /^✅ Saved as #(\d+) «Grammar Basics - PrimeLingoBot»/.exec(saved) ?? [];
     assert.ok(id, saved);
     assert.match(saved, new RegExp(`https://t\\.me/PrimeLingoBot\\?start=f_${id}`));
@@ -90,24 +88,17 @@ describe('upload dialog and processing', () => {
   });
 
   it('resumes the dialog after a restart at every step', async () => {
-    await world.ask(admin, '/upload');
+    await world.ask(admin, '/upload', SEND_FILE);
     await world.restart();
-    assert.match(
-      text(
-        await sendFile({
-          kind: 'audio',
-          fileName: 'lesson 1.mp3',
-          mimeType: 'audio/mpeg',
-          content: 'ID3 audio',
-        }),
-      ),
-      /^Now send the title/,
+    await sendFile(
+      { kind: 'audio', fileName: 'lesson 1.mp3', mimeType: 'audio/mpeg', content: 'ID3 audio' },
+      SEND_TITLE,
     );
     await world.restart();
-    assert.match(text(await world.ask(admin, 'Listening 1 - PrimeLingoBot')), /^Send tags/);
+    await world.ask(admin, 'Listening 1 - PrimeLingoBot', SEND_TAGS);
     await world.restart();
     const mark = world.emu.mark();
-    const saved = text(await world.ask(admin, '/skip'));
+    const saved = text(await world.ask(admin, '/skip', SAVED));
     const [, id] = /^✅ Saved as #(\d+) «Listening 1 - PrimeLingoBot»/.exec(saved) ?? [];
     assert.ok(id, saved);
     await jobNotice('Listening 1', mark);
@@ -117,16 +108,16 @@ describe('upload dialog and processing', () => {
   });
 
   it('cancels at every step', async () => {
-    await world.ask(admin, '/upload');
-    assert.equal(text(await world.ask(admin, '/cancel')), 'Cancelled.');
-    await world.ask(admin, '/upload');
-    await sendFile({ kind: 'video', fileName: 'clip.mp4', content: 'video' });
-    assert.equal(text(await world.ask(admin, '/cancel')), 'Cancelled.');
-    await world.ask(admin, '/upload');
-    await sendFile({ kind: 'video', fileName: 'clip2.mp4', content: 'video 2' });
-    await world.ask(admin, 'Clip');
-    assert.equal(text(await world.ask(admin, '/cancel')), 'Cancelled.');
-    assert.equal(text(await world.ask(admin, '/cancel')), 'There is nothing to cancel.');
+    await world.ask(admin, '/upload', SEND_FILE);
+    await world.ask(admin, '/cancel', 'Cancelled.');
+    await world.ask(admin, '/upload', SEND_FILE);
+    await sendFile({ kind: 'video', fileName: 'clip.mp4', content: 'video' }, SEND_TITLE);
+    await world.ask(admin, '/cancel', 'Cancelled.');
+    await world.ask(admin, '/upload', SEND_FILE);
+    await sendFile({ kind: 'video', fileName: 'clip2.mp4', content: 'video 2' }, SEND_TITLE);
+    await world.ask(admin, 'Clip', SEND_TAGS);
+    await world.ask(admin, '/cancel', 'Cancelled.');
+    await world.ask(admin, '/cancel', 'There is nothing to cancel.');
     const db = await world.db();
     assert.equal(
       await db.selectFrom('files').select('id').where('title', 'like', 'Clip%').executeTakeFirst(),
@@ -136,36 +127,33 @@ describe('upload dialog and processing', () => {
 
   it('names the existing entry when the same file is uploaded again', async () => {
     const { emu } = world;
-    await world.ask(admin, '/upload');
+    await world.ask(admin, '/upload', SEND_FILE);
     const first = emu.sendFile(admin, {
       kind: 'document',
       fileName: 'words.pdf',
       content: 'vocabulary list',
     });
-    await emu.waitForCall('sendMessage', (c) => text(c).startsWith('Now send the title'), {
-      after: emu.mark() - 1,
-    });
-    await world.ask(admin, 'Vocabulary');
-    const saved = text(await world.ask(admin, '/skip'));
+    await emu.waitForCall('sendMessage', saying(ADMIN, SEND_TITLE), { after: emu.mark() - 1 });
+    await world.ask(admin, 'Vocabulary', SEND_TAGS);
+    const saved = text(await world.ask(admin, '/skip', SAVED));
     const [, id] = /#(\d+)/.exec(saved) ?? [];
 
-    await world.ask(admin, '/upload');
+    await world.ask(admin, '/upload', SEND_FILE);
     const fileId = first.message?.document?.file_id;
     assert.ok(fileId);
-    const again = await sendFile({ fileId, kind: 'document' });
-    assert.equal(
-      text(again),
+    await sendFile(
+      { fileId, kind: 'document' },
       `This file is already in the library: #${id} «Vocabulary - PrimeLingoBot».`,
     );
   });
 
   it('serves a file beyond the Bot API limits as the original and says why', async () => {
     const { emu } = world;
-    await world.ask(admin, '/upload');
-    await sendFile({ kind: 'video', fileName: 'lecture.mp4', size: 30 * 1024 * 1024 });
-    await world.ask(admin, 'Long Lecture');
+    await world.ask(admin, '/upload', SEND_FILE);
+    await sendFile({ kind: 'video', fileName: 'lecture.mp4', size: 30 * 1024 * 1024 }, SEND_TITLE);
+    await world.ask(admin, 'Long Lecture', SEND_TAGS);
     const mark = emu.mark();
-    await world.ask(admin, '/skip');
+    await world.ask(admin, '/skip', SAVED);
     const notice = await jobNotice('Long Lecture', mark);
     assert.equal(
       text(notice),
@@ -176,13 +164,16 @@ describe('upload dialog and processing', () => {
 
   it('finishes a job interrupted by a crash after the restart, leaving no temporary file', async () => {
     const { emu } = world;
-    await world.ask(admin, '/upload');
-    await sendFile({ kind: 'document', fileName: 'reading.pdf', content: 'a'.repeat(200_000) });
-    await world.ask(admin, 'Reading');
+    await world.ask(admin, '/upload', SEND_FILE);
+    await sendFile(
+      { kind: 'document', fileName: 'reading.pdf', content: 'a'.repeat(200_000) },
+      SEND_TITLE,
+    );
+    await world.ask(admin, 'Reading', SEND_TAGS);
     // Uploads stall until the crash; the job's rerun after it goes through.
     emu.latency(600_000, 'sendDocument');
     const tmp = join(world.bot.dataDir, 'tmp');
-    await world.ask(admin, '/skip');
+    await world.ask(admin, '/skip', SAVED);
     // The worker is downloading or uploading the original: kill the bot right there.
     await eventually(async () => (await readdir(tmp)).length > 0, 'a download in progress');
     await world.crash();
@@ -195,9 +186,9 @@ describe('upload dialog and processing', () => {
 
   it('/set_thumb makes the next image the default thumbnail', async () => {
     const { emu } = world;
-    assert.match(text(await world.ask(admin, '/set_thumb')), /^Send the picture/);
-    assert.match(
-      text(await sendFile({ kind: 'document', fileName: 'notes.txt', content: 'text' })),
+    await world.ask(admin, '/set_thumb', /^Send the picture/);
+    await sendFile(
+      { kind: 'document', fileName: 'notes.txt', content: 'text' },
       /^That is not an image/,
     );
     const png = await sharp({
@@ -205,14 +196,19 @@ describe('upload dialog and processing', () => {
     })
       .png()
       .toBuffer();
-    const saved = await sendFile({ kind: 'photo', content: png });
-    assert.match(text(saved), /^✅ The new default thumbnail is set: 320x256, /);
+    await sendFile(
+      { kind: 'photo', content: png },
+      /^✅ The new default thumbnail is set: 320x256, /,
+    );
 
-    await world.ask(admin, '/upload');
-    await sendFile({ kind: 'document', fileName: 'phrases.pdf', content: 'phrasebook' });
-    await world.ask(admin, 'Phrases');
+    await world.ask(admin, '/upload', SEND_FILE);
+    await sendFile(
+      { kind: 'document', fileName: 'phrases.pdf', content: 'phrasebook' },
+      SEND_TITLE,
+    );
+    await world.ask(admin, 'Phrases', SEND_TAGS);
     const mark = emu.mark();
-    await world.ask(admin, '/skip');
+    await world.ask(admin, '/skip', SAVED);
     const upload = await emu.waitForCall('sendDocument', (c) => c.ok, {
       after: mark,
       timeoutMs: 20_000,
@@ -227,13 +223,13 @@ describe('upload dialog and processing', () => {
 
   it('records a job that fails for good and tells the admin', async () => {
     const { emu } = world;
-    await world.ask(admin, '/upload');
-    await sendFile({ kind: 'document', fileName: 'broken.pdf', content: 'bytes' });
-    await world.ask(admin, 'Broken');
+    await world.ask(admin, '/upload', SEND_FILE);
+    await sendFile({ kind: 'document', fileName: 'broken.pdf', content: 'bytes' }, SEND_TITLE);
+    await world.ask(admin, 'Broken', SEND_TAGS);
     // A 4xx refusal is final: no retry helps.
     emu.fail('getFile', { error_code: 400, description: 'Bad Request: invalid file_id' });
     const mark = emu.mark();
-    const saved = text(await world.ask(admin, '/skip'));
+    const saved = text(await world.ask(admin, '/skip', SAVED));
     const [, id] = /^✅ Saved as #(\d+)/.exec(saved) ?? [];
     assert.ok(id, saved);
     const notice = await jobNotice('Broken', mark);

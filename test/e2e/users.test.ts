@@ -14,15 +14,13 @@ describe('users', () => {
     const { emu } = world;
     const db = await world.db();
     const user = emu.user({ first_name: 'Jasur', username: 'jasur', language_code: 'uz' });
-    let mark = emu.mark();
-    emu.sendCommand(user, '/start');
-    await emu.waitForCall('sendMessage', (c) => c.params.chat_id === user.id, { after: mark });
+    await world.ask(user, '/start', /^Assalomu alaykum, Jasur!/);
     const row = await findUser(db, user.id);
     assert.equal(row?.username, 'jasur');
     assert.equal(row?.language_code, 'uz');
 
     await setBanned(db, user.id, true);
-    mark = emu.mark();
+    const mark = emu.mark();
     emu.sendCommand(user, '/start');
     emu.sendCommand(user, '/help');
     const before = world.bot.output.filter((l) => l.includes('ignoring a banned user')).length;
