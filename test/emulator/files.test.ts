@@ -20,6 +20,7 @@ describe('emulator files', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'emu-files-'));
+    // Many sends to one chat: the flood limits have their own tests (limits.test.ts).
     emu = await Emulator.start({ perChatRate: null, uploadLimitBytes: 256 * 1024, filesDir: dir });
     bot = new Bot(emu.token, { client: { apiRoot: emu.apiRoot } });
   });

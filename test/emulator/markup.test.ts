@@ -7,7 +7,7 @@ describe('emulator reply markup', () => {
   let emu: Emulator;
   let chatId: number;
   beforeEach(async () => {
-    // Many sends to one chat: the flood limits are not what this is about.
+    // Many sends to one chat: the flood limits have their own tests (limits.test.ts).
     emu = await Emulator.start({ perChatRate: null });
     chatId = emu.user().id;
   });

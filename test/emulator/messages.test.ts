@@ -21,6 +21,7 @@ describe('emulator messages', () => {
   let emu: Emulator;
   let bot: Bot;
   beforeEach(async () => {
+    // Many sends to one chat: the flood limits have their own tests (limits.test.ts).
     emu = await Emulator.start({ perChatRate: null });
     bot = new Bot(emu.token, { client: { apiRoot: emu.apiRoot } });
   });

@@ -7,6 +7,7 @@ import { Emulator } from './index.js';
 describe('emulator transport', () => {
   let emu: Emulator;
   beforeEach(async () => {
+    // Many calls to one chat: the flood limits have their own tests (limits.test.ts).
     emu = await Emulator.start({ token: '123456:ABC-test_token', perChatRate: null });
   });
   afterEach(() => emu.stop());

@@ -24,6 +24,7 @@ describe('the processing pool', () => {
   let pool: ProcessingPool | undefined;
 
   beforeEach(async () => {
+    // Uploads to one storage chat, back to back: the flood limits are not what this tests.
     emu = await Emulator.start({ perChatRate: null });
     tempDir = await mkdtemp(join(tmpdir(), 'pool-test-'));
   });

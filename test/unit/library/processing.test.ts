@@ -109,6 +109,7 @@ describe('processFile through the pool and the emulator', () => {
     await pool.close();
   });
   beforeEach(async () => {
+    // Uploads to one storage chat, back to back: the flood limits are not what this tests.
     emu = await Emulator.start({ perChatRate: null });
     tempDir = await mkdtemp(join(tmpdir(), 'processing-test-'));
     chatId = emu.user().id;
@@ -244,6 +245,7 @@ describe('processFile through the pool and the emulator', () => {
 
   it('processes a file over the public limits in local mode, reading it in place', async () => {
     await emu.stop();
+    // As above: uploads to one chat, back to back.
     emu = await Emulator.start({ perChatRate: null, localMode: true });
     chatId = emu.user().id;
     const size = 60 * MB;
