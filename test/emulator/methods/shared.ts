@@ -3,6 +3,7 @@ import type { Target } from '../chats.js';
 import { badRequest, tooManyRequests } from '../errors.js';
 import type { FileKind, StoredFile } from '../files.js';
 import { type Formatted, parseHtml, trimFormatted } from '../html.js';
+import { parseMarkdown, parseMarkdownV2 } from '../markdown.js';
 import { replyMarkup } from '../markup.js';
 import type { UploadedFile } from '../multipart.js';
 import { isUpload, optBool, optInt, optJson, optStr, type Params } from '../params.js';
@@ -12,9 +13,17 @@ import type { CallContext, State } from '../state.js';
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
 
+// The parse modes the server knows (case does not matter), each parsed as it does.
+const PARSERS: Record<string, (text: string) => Formatted> = {
+  html: parseHtml,
+  markdownv2: parseMarkdownV2,
+  markdown: parseMarkdown,
+};
+
 /**
- * A text or caption with its entities: explicit entities win, HTML is parsed like the
- * server does, other parse modes are kept as written. Whitespace at the ends is stripped.
+ * A text or caption with its entities: explicit entities win, else the parse mode is
+ * parsed like the server does (an unknown one is refused). Whitespace at the ends is
+ * stripped.
  */
 export function formatted(params: Params, field: 'text' | 'caption'): Formatted | undefined {
   const raw = optStr(params, field);
@@ -22,11 +31,10 @@ export function formatted(params: Params, field: 'text' | 'caption'): Formatted 
   const entitiesField = field === 'text' ? 'entities' : 'caption_entities';
   const explicit = optJson<MessageEntity[]>(params, entitiesField);
   const mode = optStr(params, 'parse_mode')?.toLowerCase();
-  let result: Formatted;
-  if (explicit) result = { text: raw, entities: explicit };
-  else if (mode === 'html') result = parseHtml(raw);
-  else result = { text: raw, entities: [] };
-  return trimFormatted(result);
+  const parse = mode ? PARSERS[mode] : undefined;
+  if (mode && !parse) throw badRequest('unsupported parse_mode');
+  if (explicit) return trimFormatted({ text: raw, entities: explicit });
+  return trimFormatted(parse ? parse(raw) : { text: raw, entities: [] });
 }
 
 /** Puts text/caption and entities on a message, omitting empty entity lists. */
