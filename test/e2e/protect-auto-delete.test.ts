@@ -117,10 +117,10 @@ describe('AUTO_DELETE_MINUTES alone', () => {
     const results = answer.params.results as unknown as InlineQueryResult[];
     assert.deepEqual(
       results.map((r) => [r.type, r.id]),
-      [['article', `f${file.id}`]],
+      [['article', `c${file.id}`]],
     );
     // A link chosen is not a download: the card it opens in the bot counts that.
-    emu.chooseInlineResult(user, update, `f${file.id}`);
+    emu.chooseInlineResult(user, update, `c${file.id}`);
     // The user's updates are handled in order (one queue per user), so once /start is
     // answered the choice has been handled too.
     await world.ask(user, '/start', /^Hello, /);

@@ -42,12 +42,10 @@ privateChat.callbackQuery(downloadData.filter, async (ctx) => {
   const card = ctx.callbackQuery.message;
   const press = card && `${ctx.chat.id}:${card.message_id}`;
   if (press && !firstPress(press)) return;
+  let notice: Message | undefined;
   let delivered = false;
-  const notice = await ctx.reply(ctx.t('download-started')).catch((error: unknown) => {
-    if (press) pressed.delete(press);
-    throw error;
-  });
   try {
+    notice = await ctx.reply(ctx.t('download-started'));
     const delivery = await deliveryFor(file, ctx.processing, ctx.config.localBotApi);
     if (!delivery) {
       await ctx.reply(ctx.t('card-gone'));
@@ -60,11 +58,11 @@ privateChat.callbackQuery(downloadData.filter, async (ctx) => {
     if (minutes > 0) {
       await scheduleDeletion(ctx.db, sent.chat.id, sent.message_id, Date.now() + minutes * 60_000);
     }
-    if (ctx.callbackQuery.message) await tidy(ctx, ctx.callbackQuery.message.message_id);
+    if (card) await tidy(ctx, card.message_id);
   } finally {
     // A press that sent nothing (the apology follows) must not make the next one a repeat.
     if (press && !delivered) pressed.delete(press);
-    await tidy(ctx, notice.message_id);
+    if (notice) await tidy(ctx, notice.message_id);
   }
 });
 
@@ -106,8 +104,8 @@ const pressed = new Map<string, number>();
 
 /**
  * A double tap arrives as two presses of the same button, one after the other: only the
- * first sends (and counts) the file; keys are `<chat>:<card message>`. Presses are remembered for ten minutes, oldest first
- * out, so the map stays small.
+ * first sends (and counts) the file. Presses (`<chat>:<card message>`) are remembered for
+ * ten minutes, oldest first out, so the map stays small.
  */
 function firstPress(key: string): boolean {
   const now = Date.now();

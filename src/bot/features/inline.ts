@@ -14,7 +14,10 @@ const PAGE_SIZE = 20;
 // Short, so a deleted file soon leaves Telegram's cache of the answer too.
 const CACHE_SECONDS = 10;
 
-/** A file result's id: `f<files.id>`, read back from chosen_inline_result. */
+/**
+ * A file result's id: `f<files.id>`, read back from chosen_inline_result; a link to a card
+ * is `c<files.id>`, and choosing one is no download.
+ */
 const FILE_RESULT = /^f(\d+)$/;
 
 /**
@@ -48,7 +51,7 @@ inlineFeature.on('inline_query', async (ctx) => {
 
 inlineFeature.on('chosen_inline_result', async (ctx) => {
   const file = ctx.chosenInlineResult.result_id.match(FILE_RESULT);
-  if (!file || linksOnly(ctx)) return;
+  if (!file) return;
   // Choosing a file is a download: the chooser becomes a user, whom the download is counted to.
   await touchUser(ctx.db, ctx.from);
   await recordDownload(ctx.db, ctx.from.id, Number(file[1]));
@@ -74,7 +77,7 @@ function asFile(ctx: Context, file: LibraryFile): InlineQueryResult {
 
 function asLink(ctx: Context, file: LibraryFile): InlineQueryResult {
   const link = fileLink(ctx.me.username, file.id);
-  return InlineQueryResultBuilder.article(`f${file.id}`, clip(file.title), {
+  return InlineQueryResultBuilder.article(`c${file.id}`, clip(file.title), {
     description: describe(ctx, file),
     reply_markup: new InlineKeyboard().url(ctx.t('inline-open'), link),
   }).text(ctx.t('inline-protected', { type: file.type, title: clip(file.title) }));
