@@ -14,6 +14,16 @@ const NAMES: Record<string, string> = {
   text_link: 'TextUrl',
 };
 
+/** What each MarkdownV2 marker opens (and, met again, closes). */
+const MARKERS: Record<string, Open['type'] | undefined> = {
+  '*': 'bold',
+  _: 'italic',
+  __: 'underline',
+  '~': 'strikethrough',
+  '||': 'spoiler',
+  '[': 'text_link',
+};
+
 interface Open {
   type: 'bold' | 'italic' | 'underline' | 'strikethrough' | 'spoiler' | 'text_link';
   marker: string;
@@ -96,18 +106,9 @@ export function parseMarkdownV2(source: string): Formatted {
         : c === '|' && source[i + 1] === '|'
           ? '||'
           : c;
-    const type = (
-      {
-        '*': 'bold',
-        _: 'italic',
-        __: 'underline',
-        '~': 'strikethrough',
-        '||': 'spoiler',
-        '[': 'text_link',
-      } as const
-    )[marker as '*'];
+    const type = MARKERS[marker];
     if (type === undefined) {
-      fail(`Character '${c}' is reserved and must be escaped with the preceding '\\'`);
+      return fail(`Character '${c}' is reserved and must be escaped with the preceding '\\'`);
     }
     const open = stack.findIndex((entry) => entry.marker === marker);
     if (open >= 0 && marker !== '[') {
@@ -115,8 +116,9 @@ export function parseMarkdownV2(source: string): Formatted {
         const inner = stack.at(-1) as Open;
         fail(`Can't find end of ${NAMES[inner.type]} entity at byte offset ${inner.byte}`);
       }
-      stack.pop();
-      add({ type, offset: (top as Open).offset, length: text.length - (top as Open).offset });
+      // Links close at ']' above: what closes here is a plain style.
+      const { offset } = stack.pop() as Open;
+      add({ type, offset, length: text.length - offset } as MessageEntity);
     } else {
       stack.push({ type, marker, offset: text.length, byte: byteAt(i) });
     }
