@@ -18,8 +18,12 @@ describe('upload dialog and processing', () => {
   let world: World;
   let admin: User;
   before(async () => {
+    // An admin types each step seconds apart, the test at once: let the chat burst more than
+    // Telegram's usual few messages (the 1 a second pace still holds), or the bot would spend
+    // the test waiting out 429s.
     world = await startWorld({
       env: { ADMIN_IDS: String(ADMIN) },
+      emulator: { perChatBurst: 10 },
     });
     admin = world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
   });
