@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanFileName } from './file-name.js';
 import { inspectJpeg } from './jpeg.js';
 import { extensionFor, guessMime } from './mime.js';
 import type { UploadedFile } from './multipart.js';
@@ -115,11 +116,13 @@ export class FileStore {
 
   /** Adopts a streamed upload as a new file; its bytes stay where the parser wrote them. */
   fromUpload(upload: UploadedFile, kind: FileKind, meta: Partial<UploadMeta> = {}): StoredFile {
+    const named = kind !== 'photo' && kind !== 'thumbnail';
     return this.register({
       kind,
       file_size: upload.size,
-      file_name: kind === 'photo' || kind === 'thumbnail' ? undefined : upload.fileName,
-      mime_type: kind === 'photo' || kind === 'thumbnail' ? undefined : upload.mimeType,
+      // The name users see is the server's cleaned one, never the one the client sent.
+      file_name: named ? cleanFileName(upload.fileName) || undefined : undefined,
+      mime_type: named ? upload.mimeType : undefined,
       path: upload.path,
       sha256: upload.sha256,
       ...meta,

@@ -78,7 +78,7 @@ describe('multipart parser', () => {
     assert.deepEqual(await readdir(dir), []);
   });
 
-  it('parses Content-Disposition values as written', () => {
+  it('parses Content-Disposition values as the server does', () => {
     const cases: [string, Record<string, string>][] = [
       [
         'form-data; name="f"; filename=Grammar Basics - PrimeLingoBot.pdf',
@@ -87,11 +87,16 @@ describe('multipart parser', () => {
           filename: 'Grammar Basics - PrimeLingoBot.pdf',
         },
       ],
-      ['form-data;name="f";filename=a; b.pdf', { name: 'f', filename: 'a; b.pdf' }],
-      ['form-data; name="f"; filename="say \\"hi\\".txt"', { name: 'f', filename: 'say "hi".txt' }],
+      // The server's HttpReader: a value ends at the first `;`, quoted or not, no escapes.
+      ['form-data;name="f";filename=a; b.pdf', { name: 'f', filename: 'a' }],
+      ['form-data; name="f"; filename="a;b.pdf"', { name: 'f', filename: '"a' }],
+      [
+        'form-data; name="f"; filename="say \\"hi\\".txt"',
+        { name: 'f', filename: 'say \\"hi\\".txt' },
+      ],
       [
         "form-data; name=f; filename*=UTF-8''%D0%B4%D0%B0.txt",
-        { name: 'f', 'filename*': 'да.txt' },
+        { name: 'f', 'filename*': "UTF-8''%D0%B4%D0%B0.txt" },
       ],
       ['form-data; filename=x y.txt; name="late"', { filename: 'x y.txt', name: 'late' }],
     ];

@@ -5,10 +5,12 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { badRequest, tooLarge } from './errors.js';
+import { decodeFileName } from './file-name.js';
 import { guessMime } from './mime.js';
 
 /** A file part written to disk while it streamed in. */
 export interface UploadedFile {
+  /** As the part header gave it (see parseContentDisposition), before the server cleans it. */
   fileName: string;
   mimeType: string;
   size: number;
@@ -194,8 +196,9 @@ class MultipartParser {
     const disposition = parseContentDisposition(headers.get('content-disposition') ?? '');
     const name = disposition.params.get('name');
     if (name === undefined) return { kind: 'skip' };
-    const fileName = disposition.params.get('filename*') ?? disposition.params.get('filename');
-    if (fileName === undefined) return { kind: 'field', name, chunks: [], size: 0 };
+    const header = disposition.params.get('filename');
+    if (header === undefined) return { kind: 'field', name, chunks: [], size: 0 };
+    const fileName = decodeFileName(header);
     const path = join(this.options.dir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
     this.created.push(path);
     return {
@@ -257,9 +260,10 @@ function parseHeaders(block: string): Map<string, string> {
 }
 
 /**
- * Parses `form-data; name="x"; filename=Grammar Basics.pdf`. Unquoted values are taken as
- * written, spaces included, up to the next `; key=` (so even a `;` inside a name survives);
- * quoted values honour backslash escapes; `filename*=UTF-8''...` is percent-decoded.
+ * Parses `form-data; name="x"; filename=Grammar Basics.pdf` the way the server's HttpReader
+ * does: each value runs to the next `;` (quoted or not: `filename="a;b"` is `"a`), is
+ * trimmed, and loses its quotes only when it both starts and ends with one. No escapes, and
+ * RFC 5987 `filename*` is a key like any other (the server ignores it).
  */
 export function parseContentDisposition(value: string): {
   type: string;
@@ -268,42 +272,18 @@ export function parseContentDisposition(value: string): {
   const params = new Map<string, string>();
   const semi = value.indexOf(';');
   const type = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
-  let i = semi < 0 ? value.length : semi + 1;
-  while (i < value.length) {
-    while (i < value.length && (value[i] === ' ' || value[i] === '\t' || value[i] === ';')) i++;
-    const eq = value.indexOf('=', i);
+  let rest = semi < 0 ? '' : value.slice(semi + 1);
+  for (;;) {
+    rest = rest.trim();
+    const eq = rest.indexOf('=');
     if (eq < 0) break;
-    const key = value.slice(i, eq).trim().toLowerCase();
-    i = eq + 1;
-    while (value[i] === ' ' || value[i] === '\t') i++;
-    let raw: string;
-    if (value[i] === '"') {
-      raw = '';
-      i++;
-      while (i < value.length && value[i] !== '"') {
-        if (value[i] === '\\' && i + 1 < value.length) i++;
-        raw += value[i];
-        i++;
-      }
-      i++;
-    } else {
-      const rest = value.slice(i);
-      const next = /;\s*[A-Za-z0-9_.*-]+\s*=/.exec(rest);
-      const end = next ? next.index : rest.length;
-      raw = rest.slice(0, end).trim();
-      i += end;
-    }
-    params.set(key, key.endsWith('*') ? decodeExtended(raw) : raw);
+    const key = rest.slice(0, eq).trim();
+    rest = rest.slice(eq + 1);
+    const end = rest.includes(';') ? rest.indexOf(';') : rest.length;
+    let item = rest.slice(0, end).trim();
+    if (item.length > 1 && item.startsWith('"') && item.endsWith('"')) item = item.slice(1, -1);
+    rest = rest.slice(end + 1);
+    params.set(key, item);
   }
   return { type, params };
-}
-
-/** RFC 5987 `charset'lang'percent-encoded`. */
-function decodeExtended(raw: string): string {
-  const match = /^[^']*'[^']*'(.*)$/.exec(raw);
-  try {
-    return decodeURIComponent(match?.[1] ?? raw);
-  } catch {
-    return raw;
-  }
 }
