@@ -22,7 +22,8 @@ import { JobQueue } from './library/jobs.js';
 import { createPool, type ProcessingPool } from './library/pool.js';
 import { processFile } from './library/processing.js';
 import { ThumbnailStore } from './library/thumbnail-store.js';
-import { createLogger, createScrubber, type Logger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
+import { createScrubber } from './scrub.js';
 import { environmentSettings, LiveSettings } from './settings.js';
 
 const HEALTH_RETENTION_MS = 30 * 24 * 3600_000;
@@ -135,15 +136,9 @@ function createBotPart(shared: Shared): Part {
           chatId: config.storageChatId ?? file.added_by ?? config.adminIds[0] ?? 0,
           thumbnailPath: await thumbnails.path(),
           tempDir,
+          titleSuffix: shared.settings.current.titleSuffix,
         },
-        {
-          fileId: file.file_id,
-          kind: file.type,
-          title: file.title,
-          fileName: file.file_name,
-          mimeType: file.mime_type,
-          size: file.size,
-        },
+        file,
         options,
       ),
     notify: createJobNotifier(notices, i18n, db, config.defaultLanguage),

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { createScrubber } from './scrub.js';
 
 export type { Logger };
 
@@ -41,18 +42,4 @@ export function createLogger({ level, file, secrets, destination }: LoggerOption
       ],
     }),
   );
-}
-
-/** Returns a function that replaces every secret (plain or URL-encoded) with `[redacted]`. */
-export function createScrubber(secrets: string[]): (text: string) => string {
-  // Log lines are JSON, so a secret with quotes or backslashes appears escaped there.
-  const forms = secrets
-    .filter((secret) => secret.length >= 4)
-    .flatMap((secret) => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
-  if (forms.length === 0) return (text) => text;
-  const pattern = new RegExp(
-    [...new Set(forms)].map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
-    'g',
-  );
-  return (text) => text.replace(pattern, '[redacted]');
 }

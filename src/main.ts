@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type App, createApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { createScrubber } from './logger.js';
+import { createScrubber } from './scrub.js';
 
 /** Reads the config, starts the app, and stops it on SIGINT/SIGTERM within the deadline. */
 async function main(): Promise<void> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { constants, createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { access, mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
@@ -8,96 +7,19 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { MessagePort } from 'node:worker_threads';
 import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { Message } from 'grammy/types';
-import { createScrubber } from '../src/logger.js';
+import type { FileKind } from '../src/db/schema.js';
+import type {
+  ProcessedFile,
+  ProcessFailure,
+  ProcessFileTask,
+  WorkerControl,
+  WorkerEvent,
+  WorkerOutcome,
+} from '../src/library/worker-messages.js';
+import { createScrubber } from '../src/scrub.js';
 
 // This file is loaded by piscina inside a worker thread. Under tsx it is compiled to
 // CommonJS (piscina require()s it first): no top-level await here.
-
-/** The kinds of library file; each is re-sent with its own method. */
-export type ProcessKind = 'document' | 'audio' | 'video';
-
-/** One re-upload job: everything is plain data, so it crosses into the worker as is. */
-export interface ProcessFileTask {
-  /** Bot API root, without a trailing slash. */
-  apiRoot: string;
-  token: string;
-  /** A local `telegram-bot-api --local` server: getFile answers an absolute path on its disk. */
-  localBotApi: boolean;
-  /** The original file. */
-  fileId: string;
-  kind: ProcessKind;
-  /** The new name, extension included (`Grammar Basics - PrimeLingoBot.pdf`). */
-  fileName: string;
-  /** A JPEG fit to be a thumbnail (see makeThumbnail); none sends the file without one. */
-  thumbnailPath?: string | undefined;
-  /** Where the processed copy is sent (the storage chat); the message stays there. */
-  chatId: number | string;
-  /** Temporary downloads go here, as `<jobId>.part`; it is created if missing. */
-  tempDir: string;
-  /** Names the temporary file, so the pool can remove it even if this thread dies. */
-  jobId?: string | undefined;
-  /** The whole job (getFile, download, upload) gives up after this long. */
-  timeoutMs: number;
-  /** Facts Telegram shows for audio and video; optional. */
-  media?: MediaFacts | undefined;
-  /** Control and progress channel (see WorkerControl and WorkerEvent); transferred. */
-  port?: MessagePort | undefined;
-}
-
-/** Optional audio/video facts passed on to sendAudio/sendVideo. */
-export interface MediaFacts {
-  duration?: number | undefined;
-  width?: number | undefined;
-  height?: number | undefined;
-  performer?: string | undefined;
-  title?: string | undefined;
-}
-
-/** The new upload. */
-export interface ProcessedFile {
-  fileId: string;
-  fileUniqueId: string;
-  fileSize: number | undefined;
-  fileName: string | undefined;
-  /** The thumbnail Telegram kept, if any. */
-  thumbnailFileId: string | undefined;
-  /** The message that carries the copy, in case the caller wants to delete it. */
-  chatId: number;
-  messageId: number;
-}
-
-/** Why a job failed, with the token already removed from every text. */
-export type ProcessFailure =
-  | {
-      kind: 'api';
-      /** 'getFile', 'download' or the send method. */
-      method: string;
-      errorCode: number;
-      description: string;
-      retryAfter: number | undefined;
-    }
-  | {
-      /** 'invalid': the task itself cannot work (its thumbnail is missing): do not retry. */
-      kind: 'network' | 'timeout' | 'aborted' | 'invalid' | 'internal';
-      message: string;
-    };
-
-/**
- * What the worker answers. A failure is returned, not thrown: an Error crossing the thread
- * boundary keeps only its message and stack, and the caller needs the code to decide on a
- * retry.
- */
-export type WorkerOutcome =
-  | { ok: true; file: ProcessedFile }
-  | { ok: false; failure: ProcessFailure };
-
-/** Main thread -> worker on the task's port. */
-export type WorkerControl = { type: 'abort' };
-
-/** Worker -> main thread on the task's port. */
-export type WorkerEvent =
-  | { type: 'started' }
-  | { type: 'progress'; phase: 'download' | 'upload'; bytes: number; total: number | undefined };
 
 const PROGRESS_INTERVAL_MS = 250;
 const CHUNK_BYTES = 1024 * 1024;
@@ -113,11 +35,11 @@ export default async function processFile(task: ProcessFileTask): Promise<Worker
   const timeout = AbortSignal.timeout(task.timeoutMs);
   const signal = AbortSignal.any([cancel.signal, timeout]);
   const port = task.port;
-  port?.on('message', (message: WorkerControl) => {
+  port.on('message', (message: WorkerControl) => {
     if (message.type === 'abort') cancel.abort();
   });
-  port?.postMessage({ type: 'started' } satisfies WorkerEvent);
-  const temp = join(task.tempDir, `${task.jobId ?? randomUUID()}.part`);
+  port.postMessage({ type: 'started' } satisfies WorkerEvent);
+  const temp = join(task.tempDir, `${task.jobId}.part`);
   const streams = new Set<ReadStream>();
   try {
     const file = await run(task, temp, streams, signal);
@@ -127,7 +49,7 @@ export default async function processFile(task: ProcessFileTask): Promise<Worker
   } finally {
     for (const stream of streams) stream.destroy();
     await rm(temp, { force: true });
-    port?.close();
+    port.close();
   }
 }
 
@@ -168,47 +90,37 @@ async function run(
   const thumbnail = task.thumbnailPath
     ? new InputFile(task.thumbnailPath, 'thumbnail.jpg')
     : undefined;
-  const common = { thumbnail, disable_notification: true };
-  const media = task.media ?? {};
+  const options = { thumbnail, disable_notification: true };
   let message: Message;
   switch (task.kind) {
     case 'document':
-      message = await api.sendDocument(task.chatId, body, common, apiSignal);
+      message = await api.sendDocument(task.chatId, body, options, apiSignal);
       break;
     case 'audio':
-      message = await api.sendAudio(
-        task.chatId,
-        body,
-        { ...common, duration: media.duration, performer: media.performer, title: media.title },
-        apiSignal,
-      );
+      message = await api.sendAudio(task.chatId, body, options, apiSignal);
       break;
     case 'video':
       message = await api.sendVideo(
         task.chatId,
         body,
-        {
-          ...common,
-          duration: media.duration,
-          width: media.width,
-          height: media.height,
-          supports_streaming: true,
-        },
+        { ...options, supports_streaming: true },
         apiSignal,
       );
       break;
   }
   report.flush();
-  const sent = message.document ?? message.audio ?? message.video;
+  // Telegram may keep a format it cannot play as a document: the answer tells the kind.
+  const [kind, sent] = message.audio
+    ? (['audio', message.audio] as const)
+    : message.video
+      ? (['video', message.video] as const)
+      : (['document', message.document] as const);
   if (!sent) throw new ApiFailure(method(task.kind), 500, 'the answer carries no file');
   return {
     fileId: sent.file_id,
     fileUniqueId: sent.file_unique_id,
-    fileSize: sent.file_size,
-    fileName: sent.file_name,
+    kind,
     thumbnailFileId: sent.thumbnail?.file_id,
-    chatId: message.chat.id,
-    messageId: message.message_id,
   };
 }
 
@@ -249,14 +161,14 @@ interface Progress {
 
 /** Progress events at most every 250 ms: cheap even for gigabytes. */
 function progress(
-  port: MessagePort | undefined,
+  port: MessagePort,
   phase: 'download' | 'upload',
   total: number | undefined,
 ): Progress {
   let bytes = 0;
   let last = 0;
   const send = () =>
-    port?.postMessage({ type: 'progress', phase, bytes, total } satisfies WorkerEvent);
+    port.postMessage({ type: 'progress', phase, bytes, total } satisfies WorkerEvent);
   return {
     add(n) {
       bytes += n;
@@ -380,6 +292,6 @@ function describeBody(text: string, fallback: string): string {
   return fallback || 'download failed';
 }
 
-function method(kind: ProcessKind): string {
+function method(kind: FileKind): string {
   return kind === 'document' ? 'sendDocument' : kind === 'audio' ? 'sendAudio' : 'sendVideo';
 }

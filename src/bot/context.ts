@@ -2,7 +2,7 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Context as BaseContext, SessionFlavor } from 'grammy';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import type { User } from '../db/schema.js';
+import type { FileKind, User } from '../db/schema.js';
 import type { Processing } from '../library/jobs.js';
 import type { Logger } from '../logger.js';
 import type { RuntimeSettings } from '../settings.js';
@@ -11,7 +11,7 @@ import type { RuntimeSettings } from '../settings.js';
 export interface UploadDraft {
   fileId: string;
   fileUniqueId: string;
-  kind: 'document' | 'audio' | 'video';
+  kind: FileKind;
   fileName?: string;
   mimeType?: string;
   size: number;

@@ -41,12 +41,6 @@ export interface NewFile
   tags?: readonly string[];
 }
 
-/** The parts of a file an admin may edit after adding it. */
-export interface FileDetails {
-  title?: string;
-  tags?: readonly string[];
-}
-
 /** The words of a search, each with the alternative forms any one of which may match. */
 export type SearchWords = readonly (readonly string[])[];
 
@@ -103,27 +97,6 @@ export async function findFileByUniqueId(
     .selectFrom('files')
     .select(COLUMNS)
     .where('file_unique_id', '=', uniqueId)
-    .executeTakeFirst();
-}
-
-/** Changes a file's title and/or tags and re-indexes it; undefined if there is no such file. */
-export async function updateFileDetails(
-  db: Db,
-  id: number,
-  details: FileDetails,
-): Promise<LibraryFile | undefined> {
-  const tags = details.tags === undefined ? undefined : formatTags(details.tags);
-  return db
-    .updateTable('files')
-    .set({
-      ...(details.title === undefined
-        ? {}
-        : { title: details.title, search_title: toSearchText(details.title) }),
-      ...(tags === undefined ? {} : { tags, search_tags: toSearchText(tags) }),
-      updated_at: Date.now(),
-    })
-    .where('id', '=', id)
-    .returning(COLUMNS)
     .executeTakeFirst();
 }
 
@@ -252,31 +225,6 @@ export async function listMatchingFiles(
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-}
-
-/**
- * Recomputes every file's normalised search text, for rows written before migration 0002 or
- * after the normalisation rules change. Returns how many files changed.
- */
-export async function reindexFiles(db: Db): Promise<number> {
-  if (!db.isTransaction) return db.transaction().execute((trx) => reindexFiles(trx));
-  const rows = await db
-    .selectFrom('files')
-    .select(['id', 'title', 'tags', 'search_title', 'search_tags'])
-    .execute();
-  let changed = 0;
-  for (const row of rows) {
-    const searchTitle = toSearchText(row.title);
-    const searchTags = toSearchText(row.tags);
-    if (searchTitle === row.search_title && searchTags === row.search_tags) continue;
-    await db
-      .updateTable('files')
-      .set({ search_title: searchTitle, search_tags: searchTags })
-      .where('id', '=', row.id)
-      .execute();
-    changed++;
-  }
-  return changed;
 }
 
 function toRow(file: NewFile): Insertable<FilesTable> {

@@ -21,6 +21,9 @@ export interface UsersTable {
   last_seen_at: CreatedAt;
 }
 
+/** The kinds of library file; each is sent with its own method (sendDocument, ...). */
+export type FileKind = 'document' | 'audio' | 'video';
+
 export interface FilesTable {
   id: Generated<number>;
   file_id: string;
@@ -30,7 +33,7 @@ export interface FilesTable {
   file_name: string | null;
   mime_type: string | null;
   title: string;
-  type: 'document' | 'audio' | 'video';
+  type: FileKind;
   size: number;
   thumbnail_file_id: string | null;
   /** Comma-separated, lower-case. */

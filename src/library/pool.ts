@@ -7,25 +7,18 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { createScrubber } from '../scrub.js';
+import { ThumbnailError } from './thumbnail.js';
 import type {
   ProcessedFile,
   ProcessFailure,
   ProcessFileTask,
+  ThumbnailOutcome,
+  ThumbnailTask,
   WorkerControl,
   WorkerEvent,
   WorkerOutcome,
-} from '../../workers/process-file.js';
-import type { ThumbnailOutcome, ThumbnailTask } from '../../workers/thumbnail.js';
-import { createScrubber } from '../logger.js';
-import { ThumbnailError } from './thumbnail.js';
-
-export type {
-  MediaFacts,
-  ProcessedFile,
-  ProcessFailure,
-  ProcessFileTask,
-  ProcessKind,
-} from '../../workers/process-file.js';
+} from './worker-messages.js';
 
 /**
  * Worker files are found next to this module's folder, with this module's own extension:
@@ -58,10 +51,6 @@ export interface PoolOptions {
   maxThreads?: number;
   /** Tasks that may wait for a thread; beyond, a task is refused as 'busy'. Default 100. */
   maxQueue?: number;
-  /** An idle thread exits after this long. Default 60 s. */
-  idleTimeoutMs?: number;
-  /** close() waits this long for running tasks before it terminates them. Default 5 s. */
-  closeTimeoutMs?: number;
   /** A thread's error outside any task (rare; a task's own error rejects the task). */
   onError?: (error: Error) => void;
 }
@@ -115,8 +104,8 @@ export class ProcessingPool {
       minThreads: 0,
       maxThreads: options.maxThreads ?? 2,
       maxQueue: this.maxQueue,
-      idleTimeout: options.idleTimeoutMs ?? 60_000,
-      closeTimeout: options.closeTimeoutMs ?? 5000,
+      idleTimeout: 60_000,
+      closeTimeout: 5000,
       execArgv: workerExecArgv(),
     });
     const onError = options.onError ?? (() => {});

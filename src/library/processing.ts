@@ -1,16 +1,15 @@
-import { extname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { LibraryFile } from '../db/schema.js';
+import { type NamedFile, targetFileName } from './file-name.js';
 import { canProcess, fileLimits, type LimitReason } from './limits.js';
 import {
   aborted,
-  type MediaFacts,
   type PoolFailure,
-  type ProcessedFile,
   ProcessFileError,
   type ProcessingPool,
-  type ProcessKind,
   type ProcessOptions,
 } from './pool.js';
+import type { ProcessedFile } from './worker-messages.js';
 
 /** How failed attempts are retried. */
 export interface RetryPolicy {
@@ -35,24 +34,15 @@ export interface ProcessingDeps {
   thumbnailPath: string | undefined;
   /** Temporary downloads; emptied again after every job. */
   tempDir: string;
+  /** TITLE_SUFFIX, kept in every name however long the title (see targetFileName). */
+  titleSuffix: string;
   /** One attempt gives up after this long. Default: 10 minutes. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
 }
 
-/** A library file to process, as the catalogue knows it. */
-export interface LibraryFile {
-  fileId: string;
-  kind: ProcessKind;
-  /** The display title; it already carries the suffix (` - PrimeLingoBot`). */
-  title: string;
-  /** The name the file was uploaded with, if any: its extension is kept. */
-  fileName?: string | null | undefined;
-  mimeType?: string | null | undefined;
-  /** Bytes, if known. */
-  size?: number | null | undefined;
-  media?: MediaFacts | undefined;
-}
+/** The parts of a library file that processing reads. */
+export type ProcessableFile = NamedFile & Pick<LibraryFile, 'file_id' | 'size'>;
 
 /** What happened to a file: a renamed copy with the thumbnail, or the original kept. */
 export type ProcessingResult =
@@ -78,27 +68,27 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 2000, maxDelayMs:
  */
 export async function processFile(
   deps: ProcessingDeps,
-  file: LibraryFile,
+  file: ProcessableFile,
   options: ProcessOptions = {},
 ): Promise<ProcessingResult> {
-  const size = file.size ?? undefined;
+  // 0 is what the upload dialog stores when Telegram did not say.
+  const size = file.size || undefined;
   const verdict = canProcess(size, deps.localBotApi);
   if (!verdict.ok) {
     return { served: 'original', reason: verdict.reason, limitBytes: verdict.limitBytes, size };
   }
-  const fileName = targetFileName(file.title, file.fileName, file.mimeType, file.kind);
+  const fileName = targetFileName(file, deps.titleSuffix);
   const task = {
     apiRoot: deps.apiRoot,
     token: deps.token,
     localBotApi: deps.localBotApi,
-    fileId: file.fileId,
-    kind: file.kind,
+    fileId: file.file_id,
+    kind: file.type,
     fileName,
     thumbnailPath: deps.thumbnailPath,
     chatId: deps.chatId,
     tempDir: deps.tempDir,
     timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    media: file.media,
   };
   const policy = { ...DEFAULT_RETRY, ...deps.retry };
   for (let attempt = 1; ; attempt++) {
@@ -161,83 +151,4 @@ function limitRefusal(
   }
   if (failure.errorCode === 413) return { reason: 'upload', limitBytes: limits.uploadBytes };
   return undefined;
-}
-
-// Extensions for files whose name does not tell (sent without one, or with a bare name).
-const EXTENSION_BY_MIME: Record<string, string> = {
-  'application/pdf': '.pdf',
-  'application/epub+zip': '.epub',
-  'application/msword': '.doc',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
-  'application/vnd.ms-excel': '.xls',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '.xlsx',
-  'application/vnd.ms-powerpoint': '.ppt',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation': '.pptx',
-  'application/zip': '.zip',
-  'application/x-zip-compressed': '.zip',
-  'application/x-rar-compressed': '.rar',
-  'application/vnd.rar': '.rar',
-  'application/x-7z-compressed': '.7z',
-  'image/vnd.djvu': '.djvu',
-  'text/plain': '.txt',
-  'audio/mpeg': '.mp3',
-  'audio/mp3': '.mp3',
-  'audio/mp4': '.m4a',
-  'audio/x-m4a': '.m4a',
-  'audio/aac': '.aac',
-  'audio/ogg': '.ogg',
-  'audio/opus': '.opus',
-  'audio/flac': '.flac',
-  'audio/x-wav': '.wav',
-  'audio/wav': '.wav',
-  'video/mp4': '.mp4',
-  'video/x-matroska': '.mkv',
-  'video/quicktime': '.mov',
-  'video/webm': '.webm',
-  'video/x-msvideo': '.avi',
-  'image/jpeg': '.jpg',
-  'image/png': '.png',
-};
-// sendAudio takes MP3/M4A and sendVideo MP4: the likeliest name when nothing else tells.
-const EXTENSION_BY_KIND: Record<ProcessKind, string> = {
-  document: '',
-  audio: '.mp3',
-  video: '.mp4',
-};
-const COMPOUND = /\.tar\.(gz|bz2|xz|zst)$/i;
-
-/**
- * The processed file's name: `<title><original extension>`. The extension comes from the
- * original name (`.tar.gz` kept whole), else the MIME type, else the kind. Control
- * characters (grammY refuses line breaks in a name) and path separators become spaces
- * and dashes.
- */
-export function targetFileName(
-  title: string,
-  fileName: string | null | undefined,
-  mimeType: string | null | undefined,
-  kind: ProcessKind,
-): string {
-  const base = title
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/[/\\]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return `${base || 'file'}${extensionOf(fileName, mimeType, kind)}`;
-}
-
-function extensionOf(
-  fileName: string | null | undefined,
-  mimeType: string | null | undefined,
-  kind: ProcessKind,
-): string {
-  if (fileName) {
-    const compound = COMPOUND.exec(fileName);
-    if (compound) return compound[0];
-    const ext = extname(fileName);
-    if (/^\.[A-Za-z0-9]{1,10}$/.test(ext)) return ext;
-  }
-  const mime = mimeType?.split(';')[0]?.trim().toLowerCase();
-  return (mime && EXTENSION_BY_MIME[mime]) || EXTENSION_BY_KIND[kind];
 }

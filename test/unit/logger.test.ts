@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { HttpError } from 'grammy';
-import { createLogger, createScrubber } from '../../src/logger.js';
+import { createLogger } from '../../src/logger.js';
+import { createScrubber } from '../../src/scrub.js';
 
 describe('createScrubber', () => {
   const token = '123456:ABC-def_GHI';

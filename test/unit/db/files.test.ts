@@ -9,9 +9,7 @@ import {
   findFileByUniqueId,
   formatTags,
   type NewFile,
-  reindexFiles,
   setProcessedFile,
-  updateFileDetails,
 } from '../../../src/db/files.js';
 import { searchFiles } from '../../../src/library/search.js';
 
@@ -86,19 +84,6 @@ describe('files repository', () => {
     assert.equal(await deleteFile(db, id), false);
   });
 
-  it('re-indexes edited titles and tags', async () => {
-    const { id } = await addFile(db, file(5, { title: 'Listening A1', tags: ['audio'] }));
-    const edited = await updateFileDetails(db, id, { title: "Tinglab tushunish o'zbek" });
-    assert.equal(edited?.title, "Tinglab tushunish o'zbek");
-    assert.equal(edited?.tags, 'audio');
-    assert.deepEqual(await titlesFor(db, 'listening'), []);
-    assert.deepEqual(await titlesFor(db, 'oʻzbek'), ["Tinglab tushunish o'zbek"]);
-    await updateFileDetails(db, id, { tags: ['Podcast'] });
-    assert.deepEqual(await titlesFor(db, 'audio'), []);
-    assert.deepEqual(await titlesFor(db, 'podcast'), ["Tinglab tushunish o'zbek"]);
-    assert.equal(await updateFileDetails(db, 404, { title: 'x' }), undefined);
-  });
-
   it('rolls a file and its index entry back together', async () => {
     await assert.rejects(
       db.transaction().execute(async (trx) => {
@@ -120,16 +105,6 @@ describe('files repository', () => {
       .execute();
     assert.equal((await findFile(db, id))?.downloads_count, 1);
     assert.deepEqual(await titlesFor(db, 'counted'), ['Counted']);
-  });
-
-  it('re-indexes rows whose search text is stale', async () => {
-    const { id } = await addFile(db, file(8, { title: 'Ўқиш' }));
-    // What a row from before migration 0002 looks like: raw text, no transliteration.
-    await db.updateTable('files').set({ search_title: 'Ўқиш' }).where('id', '=', id).execute();
-    assert.deepEqual(await titlesFor(db, 'oqish'), []);
-    assert.equal(await reindexFiles(db), 1);
-    assert.deepEqual(await titlesFor(db, 'oqish'), ['Ўқиш']);
-    assert.equal(await reindexFiles(db), 0);
   });
 
   it('adds many files at once, all or none', async () => {

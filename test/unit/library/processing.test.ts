@@ -8,11 +8,10 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { canProcess, fileLimits, MB } from '../../../src/library/limits.js';
 import { createPool, ProcessFileError, type ProcessingPool } from '../../../src/library/pool.js';
 import {
-  type LibraryFile,
+  type ProcessableFile,
   type ProcessingDeps,
   processFile,
   retryDelay,
-  targetFileName,
 } from '../../../src/library/processing.js';
 import { DEFAULT_THUMBNAIL_PATH } from '../../../src/library/thumbnail.js';
 import { Emulator } from '../../emulator/index.js';
@@ -55,25 +54,6 @@ describe('limits', () => {
       size: 2001 * MB,
     });
     assert.deepEqual(canProcess(undefined, false), { ok: true }, 'unknown sizes are tried');
-  });
-});
-
-describe('targetFileName', () => {
-  it('is the title with the original extension', () => {
-    const title = 'Grammar Basics - PrimeLingoBot';
-    assert.equal(targetFileName(title, 'lesson 1.PDF', null, 'document'), `${title}.PDF`);
-    assert.equal(targetFileName(title, 'backup.tar.gz', null, 'document'), `${title}.tar.gz`);
-    assert.equal(targetFileName(title, 'no-extension', 'application/pdf', 'document'), NAME);
-    assert.equal(targetFileName(title, null, 'audio/mpeg', 'audio'), `${title}.mp3`);
-    assert.equal(targetFileName(title, undefined, undefined, 'video'), `${title}.mp4`);
-    assert.equal(targetFileName(title, undefined, undefined, 'document'), title);
-  });
-
-  it('keeps line breaks and path separators out of the name', () => {
-    assert.equal(
-      targetFileName('Unit 1/2\r\nVerbs - PrimeLingoBot', 'a.mp3', null, 'audio'),
-      'Unit 1-2 Verbs - PrimeLingoBot.mp3',
-    );
   });
 });
 
@@ -127,20 +107,21 @@ describe('processFile through the pool and the emulator', () => {
     chatId,
     thumbnailPath: DEFAULT_THUMBNAIL_PATH,
     tempDir,
+    titleSuffix: ' - PrimeLingoBot',
     timeoutMs: 10_000,
     retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
     ...overrides,
   });
 
-  const libraryFile = (bytes: Buffer, fileName = 'grammar (1).pdf'): LibraryFile => {
+  const libraryFile = (bytes: Buffer, fileName = 'grammar (1).pdf'): ProcessableFile => {
     const created = emu.createFile({ kind: 'document', fileName, content: bytes });
     return {
-      fileId: created.file_id,
-      kind: 'document',
+      file_id: created.file_id,
+      type: 'document',
       title: 'Grammar Basics - PrimeLingoBot',
-      fileName,
-      mimeType: 'application/pdf',
-      size: created.file_size,
+      file_name: fileName,
+      mime_type: 'application/pdf',
+      size: created.file_size ?? 0,
     };
   };
 
@@ -149,7 +130,7 @@ describe('processFile through the pool and the emulator', () => {
     const result = await processFile(deps(), libraryFile(bytes));
     assert.ok('processed' in result);
     assert.equal(result.fileName, NAME);
-    assert.equal(result.processed.fileName, NAME);
+    assert.equal(result.processed.kind, 'document');
 
     const info = emu.fileInfo(result.processed.fileId);
     assert.ok(info);
@@ -166,6 +147,18 @@ describe('processFile through the pool and the emulator', () => {
     const call = await emu.waitForCall('sendDocument');
     assert.equal(String(call.params.disable_notification), 'true');
     assert.deepEqual(await readdir(tempDir), [], 'temporary files removed');
+  });
+
+  it('names the copy so that the server keeps the name: ʼ, the suffix, a short stem', async () => {
+    const file = libraryFile(randomBytes(1000), 'kurs.pdf');
+    const title = "O'zbek tili: to'liq kurs, boshlang'ichlar va o'rta daraja uchun - PrimeLingoBot";
+    const result = await processFile(deps(), { ...file, title });
+    assert.ok('processed' in result);
+    assert.equal(
+      result.fileName,
+      'Oʼzbek tili toʼliq kurs, boshlangʼichlar va - PrimeLingoBot.pdf',
+    );
+    assert.equal(emu.fileInfo(result.processed.fileId)?.file_name, result.fileName);
   });
 
   it('removes its temporary file when the upload fails, and does not retry a 400', async () => {
@@ -210,12 +203,13 @@ describe('processFile through the pool and the emulator', () => {
 
   it('serves a file over the public limits as the original, without touching it', async () => {
     const big = emu.createFile({ kind: 'document', fileName: 'big.pdf', size: 25 * MB });
-    const file: LibraryFile = {
-      fileId: big.file_id,
-      kind: 'document',
+    const file: ProcessableFile = {
+      file_id: big.file_id,
+      type: 'document',
       title: 'Big - PrimeLingoBot',
-      fileName: 'big.pdf',
-      size: big.file_size,
+      file_name: 'big.pdf',
+      mime_type: null,
+      size: big.file_size ?? 0,
     };
     assert.deepEqual(await processFile(deps(), file), {
       served: 'original',
@@ -229,9 +223,12 @@ describe('processFile through the pool and the emulator', () => {
   it('learns from getFile that a file of unknown size is too big', async () => {
     const big = emu.createFile({ kind: 'video', fileName: 'talk.mp4', size: 21 * MB });
     const result = await processFile(deps(), {
-      fileId: big.file_id,
-      kind: 'video',
+      file_id: big.file_id,
+      type: 'video',
       title: 'Talk - PrimeLingoBot',
+      file_name: null,
+      mime_type: null,
+      size: 0,
     });
     assert.deepEqual(result, {
       served: 'original',
@@ -253,7 +250,14 @@ describe('processFile through the pool and the emulator', () => {
     const progress: string[] = [];
     const result = await processFile(
       deps({ localBotApi: true }),
-      { fileId: big.file_id, kind: 'video', title: 'Lecture - PrimeLingoBot', size },
+      {
+        file_id: big.file_id,
+        type: 'video',
+        title: 'Lecture - PrimeLingoBot',
+        file_name: null,
+        mime_type: null,
+        size,
+      },
       { onProgress: (event) => progress.push(`${event.phase}:${event.bytes}`) },
     );
     assert.ok('processed' in result);
@@ -302,23 +306,21 @@ describe('processFile through the pool and the emulator', () => {
     assert.equal(emu.calls.length, 0);
   });
 
-  it('re-sends audio with sendAudio, its facts and an .mp3 name from the MIME type', async () => {
+  it('re-sends audio with sendAudio and an .mp3 name from the MIME type', async () => {
     const bytes = randomBytes(40_000);
     const created = emu.createFile({ kind: 'audio', fileName: 'track', content: bytes });
     const result = await processFile(deps(), {
-      fileId: created.file_id,
-      kind: 'audio',
+      file_id: created.file_id,
+      type: 'audio',
       title: 'Dialogue 3 - PrimeLingoBot',
-      fileName: 'track',
-      mimeType: 'audio/mpeg',
+      file_name: 'track',
+      mime_type: 'audio/mpeg',
       size: bytes.length,
-      media: { duration: 61, performer: 'PrimeLingo', title: 'Dialogue 3' },
     });
     assert.ok('processed' in result);
+    assert.equal(result.processed.kind, 'audio');
     const call = await emu.waitForCall('sendAudio');
     assert.equal(call.result?.audio?.file_name, 'Dialogue 3 - PrimeLingoBot.mp3');
-    assert.equal(call.result?.audio?.performer, 'PrimeLingo');
-    assert.equal(call.result?.audio?.duration, 61);
     assert.ok(emu.fileInfo(result.processed.fileId)?.thumbnail?.valid);
   });
 

@@ -1,0 +1,92 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { FileKind } from '../db/schema.js';
+
+// What crosses the thread boundary between the pool (src/library/pool.ts) and the worker
+// files (workers/): plain, structured-clonable data only, typed once for both sides.
+
+/** Where a worker finds a Telegram file: the Bot API it talks to, as the bot's own. */
+export interface BotApiAccess {
+  /** Bot API root, without a trailing slash. */
+  apiRoot: string;
+  token: string;
+  /** A local `telegram-bot-api --local` server: getFile answers an absolute path on its disk. */
+  localBotApi: boolean;
+}
+
+/** One re-upload job. */
+export interface ProcessFileTask extends BotApiAccess {
+  /** The original file. */
+  fileId: string;
+  kind: FileKind;
+  /** The new name, extension included (`Grammar Basics - PrimeLingoBot.pdf`). */
+  fileName: string;
+  /** A JPEG fit to be a thumbnail (see makeThumbnail); none sends the file without one. */
+  thumbnailPath?: string | undefined;
+  /** Where the processed copy is sent (the storage chat); the message stays there. */
+  chatId: number | string;
+  /** Temporary downloads go here, as `<jobId>.part`; it is created if missing. */
+  tempDir: string;
+  /** Names the temporary file, so the pool can remove it even if the thread dies. */
+  jobId: string;
+  /** The whole job (getFile, download, upload) gives up after this long. */
+  timeoutMs: number;
+  /** Control and progress channel (see WorkerControl and WorkerEvent); transferred. */
+  port: MessagePort;
+}
+
+/** The new upload, as Telegram answered it. */
+export interface ProcessedFile {
+  fileId: string;
+  fileUniqueId: string;
+  /**
+   * The kind Telegram made of it, which is not always the method's: sendAudio and sendVideo
+   * answer with a document for formats Telegram cannot play.
+   */
+  kind: FileKind;
+  /** The thumbnail Telegram kept, if any. */
+  thumbnailFileId: string | undefined;
+}
+
+/** Why a job failed, with the token already removed from every text. */
+export type ProcessFailure =
+  | {
+      kind: 'api';
+      /** 'getFile', 'download' or the send method. */
+      method: string;
+      errorCode: number;
+      description: string;
+      retryAfter: number | undefined;
+    }
+  | {
+      /** 'invalid': the task itself cannot work (its thumbnail is missing): do not retry. */
+      kind: 'network' | 'timeout' | 'aborted' | 'invalid' | 'internal';
+      message: string;
+    };
+
+/**
+ * What the re-upload worker answers. A failure is returned, not thrown: an Error crossing
+ * the thread boundary keeps only its message and stack, and the caller needs the code to
+ * decide on a retry.
+ */
+export type WorkerOutcome =
+  | { ok: true; file: ProcessedFile }
+  | { ok: false; failure: ProcessFailure };
+
+/** Main thread -> worker on the task's port. */
+export type WorkerControl = { type: 'abort' };
+
+/** Worker -> main thread on the task's port. */
+export type WorkerEvent =
+  | { type: 'started' }
+  | { type: 'progress'; phase: 'download' | 'upload'; bytes: number; total: number | undefined };
+
+/** An image to make a thumbnail of: its bytes (copied into the thread) or a file path. */
+export interface ThumbnailTask {
+  input: Uint8Array | string;
+}
+
+/**
+ * What the thumbnail worker answers. A refused image is returned, not thrown, because an
+ * Error crossing the thread boundary loses its class. The JPEG (under 200 kB) is copied.
+ */
+export type ThumbnailOutcome = { ok: true; jpeg: Uint8Array } | { ok: false; message: string };
