@@ -7,9 +7,9 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { MessagePort } from 'node:worker_threads';
 import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { Message } from 'grammy/types';
+import type { ProcessedCopy } from '../src/db/files.js';
 import type { FileKind } from '../src/db/schema.js';
 import type {
-  ProcessedFile,
   ProcessFailure,
   ProcessFileTask,
   WorkerControl,
@@ -58,7 +58,7 @@ async function run(
   temp: string,
   streams: Set<ReadStream>,
   signal: AbortSignal,
-): Promise<ProcessedFile> {
+): Promise<ProcessedCopy> {
   if (task.thumbnailPath) {
     await access(task.thumbnailPath, constants.R_OK).catch(() => {
       throw new InvalidTask(`the thumbnail ${task.thumbnailPath} cannot be read`);

@@ -2,7 +2,7 @@ import { type Insertable, sql } from 'kysely';
 import { toSearchText } from '../library/normalize.js';
 import type { Db } from './database.js';
 import { enqueueJob } from './jobs.js';
-import type { FilesTable, LibraryFile } from './schema.js';
+import type { FileKind, FilesTable, LibraryFile } from './schema.js';
 
 // The search index is kept in step by triggers on files.search_title/search_tags (see migration
 // 0002): every function here that writes a title or tags writes their normalised copies in the
@@ -16,6 +16,8 @@ const COLUMNS = [
   'id',
   'file_id',
   'processed_file_id',
+  'processed_file_unique_id',
+  'processed_type',
   'file_unique_id',
   'file_name',
   'mime_type',
@@ -88,7 +90,10 @@ export async function findFile(db: Db, id: number): Promise<LibraryFile | undefi
   return db.selectFrom('files').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
-/** The file with this Telegram file_unique_id (the same file re-sent by anyone), if any. */
+/**
+ * The file with this Telegram file_unique_id (the same file re-sent by anyone), if any: the
+ * original's, or its processed copy's.
+ */
 export async function findFileByUniqueId(
   db: Db,
   uniqueId: string,
@@ -96,25 +101,31 @@ export async function findFileByUniqueId(
   return db
     .selectFrom('files')
     .select(COLUMNS)
-    .where('file_unique_id', '=', uniqueId)
+    .where((eb) =>
+      eb.or([eb('file_unique_id', '=', uniqueId), eb('processed_file_unique_id', '=', uniqueId)]),
+    )
     .executeTakeFirst();
 }
 
-/**
- * Records the processed copy of a file (renamed, with the default thumbnail) and, when given,
- * its thumbnail. Returns false if there is no such file.
- */
-export async function setProcessedFile(
-  db: Db,
-  id: number,
-  processedFileId: string,
-  thumbnailFileId?: string,
-): Promise<boolean> {
+/** A file's processed copy, as Telegram answered its upload. */
+export interface ProcessedCopy {
+  fileId: string;
+  fileUniqueId: string;
+  /** The kind Telegram made of it, which may differ from the original's. */
+  kind: FileKind;
+  /** The thumbnail Telegram kept; the original's is left alone without one. */
+  thumbnailFileId: string | undefined;
+}
+
+/** Records the processed copy of a file (renamed, with the default thumbnail). */
+export async function setProcessedFile(db: Db, id: number, copy: ProcessedCopy): Promise<boolean> {
   const result = await db
     .updateTable('files')
     .set({
-      processed_file_id: processedFileId,
-      ...(thumbnailFileId === undefined ? {} : { thumbnail_file_id: thumbnailFileId }),
+      processed_file_id: copy.fileId,
+      processed_file_unique_id: copy.fileUniqueId,
+      processed_type: copy.kind,
+      ...(copy.thumbnailFileId === undefined ? {} : { thumbnail_file_id: copy.thumbnailFileId }),
       updated_at: Date.now(),
     })
     .where('id', '=', id)
@@ -253,7 +264,13 @@ export async function reprocessFile(db: Db, id: number): Promise<LibraryFile | u
   if (!db.isTransaction) return db.transaction().execute((trx) => reprocessFile(trx, id));
   const file = await db
     .updateTable('files')
-    .set({ processed_file_id: null, thumbnail_file_id: null, updated_at: Date.now() })
+    .set({
+      processed_file_id: null,
+      processed_file_unique_id: null,
+      processed_type: null,
+      thumbnail_file_id: null,
+      updated_at: Date.now(),
+    })
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirst();

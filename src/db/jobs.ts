@@ -21,7 +21,13 @@ export async function enqueueJob(
 ): Promise<void> {
   await db
     .insertInto('processing_jobs')
-    .values({ file_id: fileId, status: 'queued', notify_chat_id: notifyChatId })
+    // run_after from this clock, the one claimJob compares it with.
+    .values({
+      file_id: fileId,
+      status: 'queued',
+      notify_chat_id: notifyChatId,
+      run_after: Date.now(),
+    })
     .onConflict((oc) =>
       oc
         .column('file_id')
@@ -40,7 +46,8 @@ export async function enqueueJob(
 
 /**
  * Marks the next due job running and returns it; `fileId` claims that file's job instead,
- * if it is queued. Claiming is one statement, so two claimers never take the same job.
+ * if it is queued and due (one waiting out a 429 is not). Claiming is one statement, so two
+ * claimers never take the same job.
  */
 export async function claimJob(db: Db, fileId?: number): Promise<Job | undefined> {
   const now = Date.now();
@@ -48,10 +55,10 @@ export async function claimJob(db: Db, fileId?: number): Promise<Job | undefined
     .selectFrom('processing_jobs')
     .select('id')
     .where('status', '=', 'queued')
+    .where('run_after', '<=', now)
     .orderBy('id')
     .limit(1);
-  next =
-    fileId === undefined ? next.where('run_after', '<=', now) : next.where('file_id', '=', fileId);
+  if (fileId !== undefined) next = next.where('file_id', '=', fileId);
   return db
     .updateTable('processing_jobs')
     .set({ status: 'running', attempts: sql`attempts + 1`, updated_at: now })
@@ -84,12 +91,16 @@ export async function finishJob(
     .execute();
 }
 
-/** Puts a job back in the queue, to start no earlier than `runAfter` (unix ms). */
+/**
+ * Puts a running job back in the queue, to start no earlier than `runAfter` (unix ms). The
+ * run is not counted: a 429 to wait out or a shutdown says nothing about the file.
+ */
 export async function retryJob(db: Db, id: number, runAfter: number, error: string): Promise<void> {
   await db
     .updateTable('processing_jobs')
     .set({
       status: 'queued',
+      attempts: sql`max(attempts - 1, 0)`,
       run_after: runAfter,
       result: JSON.stringify({ error }),
       updated_at: Date.now(),

@@ -29,6 +29,10 @@ export interface FilesTable {
   file_id: string;
   /** The renamed copy with the default thumbnail, once processing made it. */
   processed_file_id: string | null;
+  /** The copy's file_unique_id: the copy sent to /upload is this entry again. */
+  processed_file_unique_id: string | null;
+  /** The kind Telegram made of the copy (a document for formats it cannot play). */
+  processed_type: FileKind | null;
   file_unique_id: string;
   file_name: string | null;
   mime_type: string | null;

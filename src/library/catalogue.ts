@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { LibraryFile } from '../db/schema.js';
+import type { FileKind, LibraryFile } from '../db/schema.js';
 import type { Processing } from './jobs.js';
 import { canProcess } from './limits.js';
 
@@ -62,10 +62,26 @@ export async function libraryStats(db: Db, now = Date.now()): Promise<LibrarySta
 
 const PROCESSING_WAIT_MS = 60_000;
 
-/** What a download sends: the file as it now is, and the Telegram file_id to send. */
-export interface Delivery {
-  file: LibraryFile;
+/** A Telegram file to send, and the kind of it, which says the method (sendAudio, ...). */
+export interface Sendable {
   fileId: string;
+  kind: FileKind;
+}
+
+/** What a download sends: the file as it now is, and the Telegram file to send. */
+export interface Delivery extends Sendable {
+  file: LibraryFile;
+}
+
+/**
+ * The Telegram file a user gets for a library file: the processed copy when there is one,
+ * as the kind Telegram made of it (a document, for formats sendAudio/sendVideo cannot play),
+ * else the original.
+ */
+export function sendable(file: LibraryFile): Sendable {
+  return file.processed_file_id
+    ? { fileId: file.processed_file_id, kind: file.processed_type ?? file.type }
+    : { fileId: file.file_id, kind: file.type };
 }
 
 /**
@@ -79,13 +95,14 @@ export async function deliveryFor(
   processing: Pick<Processing, 'ensureProcessed'>,
   localBotApi: boolean,
 ): Promise<Delivery | undefined> {
-  if (file.processed_file_id) return { file, fileId: file.processed_file_id };
-  if (!canProcess(file.size, localBotApi).ok) return { file, fileId: file.file_id };
+  if (file.processed_file_id || !canProcess(file.size, localBotApi).ok) {
+    return { file, ...sendable(file) };
+  }
   // A user waits at most this long for the copy; the job goes on either way.
   const current = await Promise.race([
     processing.ensureProcessed(file.id),
     delay(PROCESSING_WAIT_MS, file, { ref: false }),
   ]);
   if (!current) return undefined;
-  return { file: current, fileId: current.processed_file_id ?? current.file_id };
+  return { file: current, ...sendable(current) };
 }

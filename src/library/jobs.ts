@@ -155,10 +155,9 @@ export class JobQueue implements Processing {
     try {
       const result = await this.deps.process(file, this.options(job, file));
       if ('processed' in result) {
-        const { fileId, thumbnailFileId } = result.processed;
         // Together: a crash between the two would upload the copy a second time.
         await db.transaction().execute(async (trx) => {
-          await setProcessedFile(trx, file.id, fileId, thumbnailFileId);
+          await setProcessedFile(trx, file.id, result.processed);
           await finishJob(trx, job.id, 'done', { fileName: result.fileName });
         });
         log.info({ file_name: result.fileName }, 'file processed');

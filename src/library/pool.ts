@@ -1,5 +1,6 @@
 // sharp's native libraries must stay loaded in the main thread, or a worker thread that
 // exits (idle timeout) unloads them under the others' feet (lovell/sharp#2263).
+import type { ProcessedCopy } from '../db/files.js';
 import 'sharp';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -10,7 +11,6 @@ import { Piscina } from 'piscina';
 import { createScrubber } from '../scrub.js';
 import { ThumbnailError } from './thumbnail.js';
 import type {
-  ProcessedFile,
   ProcessFailure,
   ProcessFileTask,
   ThumbnailOutcome,
@@ -119,7 +119,7 @@ export class ProcessingPool {
    * A job cancelled in the instant it starts (before its thread reports in) has its thread
    * terminated instead; its temporary file is removed here all the same.
    */
-  async processFile(task: PoolTask, options: ProcessOptions = {}): Promise<ProcessedFile> {
+  async processFile(task: PoolTask, options: ProcessOptions = {}): Promise<ProcessedCopy> {
     const { signal, onStart, onProgress } = options;
     if (signal?.aborted) throw aborted();
     // piscina holds a task that has an AbortSignal in a separate queue that maxQueue does

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { ProcessedCopy } from '../db/files.js';
 import type { LibraryFile } from '../db/schema.js';
 import { type NamedFile, targetFileName } from './file-name.js';
 import { canProcess, fileLimits, type LimitReason } from './limits.js';
@@ -9,7 +10,6 @@ import {
   type ProcessingPool,
   type ProcessOptions,
 } from './pool.js';
-import type { ProcessedFile } from './worker-messages.js';
 
 /** How failed attempts are retried. */
 export interface RetryPolicy {
@@ -46,7 +46,7 @@ export type ProcessableFile = NamedFile & Pick<LibraryFile, 'file_id' | 'size'>;
 
 /** What happened to a file: a renamed copy with the thumbnail, or the original kept. */
 export type ProcessingResult =
-  | { processed: ProcessedFile; fileName: string }
+  | { processed: ProcessedCopy; fileName: string }
   | {
       served: 'original';
       /** The Bot API limit the file is over: tell the admin which one. */

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { ProcessedCopy } from '../db/files.js';
 import type { FileKind } from '../db/schema.js';
 
 // What crosses the thread boundary between the pool (src/library/pool.ts) and the worker
@@ -34,19 +35,6 @@ export interface ProcessFileTask extends BotApiAccess {
   port: MessagePort;
 }
 
-/** The new upload, as Telegram answered it. */
-export interface ProcessedFile {
-  fileId: string;
-  fileUniqueId: string;
-  /**
-   * The kind Telegram made of it, which is not always the method's: sendAudio and sendVideo
-   * answer with a document for formats Telegram cannot play.
-   */
-  kind: FileKind;
-  /** The thumbnail Telegram kept, if any. */
-  thumbnailFileId: string | undefined;
-}
-
 /** Why a job failed, with the token already removed from every text. */
 export type ProcessFailure =
   | {
@@ -69,7 +57,7 @@ export type ProcessFailure =
  * decide on a retry.
  */
 export type WorkerOutcome =
-  | { ok: true; file: ProcessedFile }
+  | { ok: true; file: ProcessedCopy }
   | { ok: false; failure: ProcessFailure };
 
 /** Main thread -> worker on the task's port. */

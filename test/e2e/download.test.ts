@@ -176,6 +176,27 @@ describe('file card and download', () => {
     await counted(file.id, 1);
   });
 
+  it('sends a copy that Telegram kept as a document with sendDocument', async () => {
+    const { emu } = world;
+    // sendAudio takes MP3 and M4A: the processed copy of an OGG comes back as a document.
+    const file = await addTestFile(emu, db, {
+      title: 'Ogg dialogue',
+      type: 'audio',
+      fileName: 'dialogue.ogg',
+      processed: false,
+      addedBy: ADMIN,
+    });
+    const user = emu.user({ first_name: 'Listener', language_code: 'en' });
+    const { sent } = await download(user, file, 'sendDocument');
+    const sentId = String(sent.params.document);
+    assert.notEqual(sentId, file.file_id, 'the processed copy, not the original');
+    assert.equal(emu.fileInfo(sentId)?.file_name, 'Ogg dialogue.ogg');
+    const row = await findFile(db, file.id);
+    assert.deepEqual([row?.type, row?.processed_type], ['audio', 'document']);
+    assert.equal(row?.processed_file_id, sentId);
+    await counted(file.id, 1);
+  });
+
   it("runs a file's queued processing job at once for a download", async () => {
     const { emu } = world;
     const file = await addTestFile(emu, db, {
@@ -183,19 +204,41 @@ describe('file card and download', () => {
       processed: false,
       addedBy: ADMIN,
     });
-    // As the upload dialog leaves it, but held back (a retry's backoff): the download must
-    // not wait for the queue.
+    // As the upload dialog leaves it: the download must not wait for the queue's turn.
+    await enqueueJob(db, file.id, null);
+    const user = emu.user({ first_name: 'Keen', language_code: 'en' });
+    const { sent } = await download(user, file);
+    const sentId = String(sent.params.document);
+    assert.notEqual(sentId, file.file_id, 'the processed copy, not the original');
+    assert.equal(emu.fileInfo(sentId)?.file_name, 'Queued lesson.pdf');
+    await counted(file.id, 1);
+  });
+
+  it("sends the original while the file's job waits out a 429, leaving the job to its time", async () => {
+    const { emu } = world;
+    const file = await addTestFile(emu, db, {
+      title: 'Rate-limited lesson',
+      processed: false,
+      addedBy: ADMIN,
+    });
+    // Where a 429 with a long retry_after leaves a job: running it now would only earn a
+    // longer ban.
     await enqueueJob(db, file.id, null);
     await db
       .updateTable('processing_jobs')
       .set({ run_after: Date.now() + 3600_000 })
       .where('file_id', '=', file.id)
       .execute();
-    const user = emu.user({ first_name: 'Keen', language_code: 'en' });
-    const { sent } = await download(user, file);
-    const sentId = String(sent.params.document);
-    assert.notEqual(sentId, file.file_id, 'the processed copy, not the original');
-    assert.equal(emu.fileInfo(sentId)?.file_name, 'Queued lesson.pdf');
+    const user = emu.user({ first_name: 'Patient', language_code: 'en' });
+    const { sent, mark } = await download(user, file);
+    assert.equal(sent.params.document, file.file_id);
+    assert.equal(emu.calls.slice(mark).filter((c) => c.method === 'getFile').length, 0);
+    const job = await db
+      .selectFrom('processing_jobs')
+      .select(['status', 'attempts'])
+      .where('file_id', '=', file.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(job, { status: 'queued', attempts: 0 });
     await counted(file.id, 1);
   });
 

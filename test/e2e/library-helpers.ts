@@ -10,6 +10,8 @@ export interface TestFile {
   title: string;
   tags?: string[];
   type?: LibraryFile['type'];
+  /** The original's name; default `upload` with the type's usual extension. */
+  fileName?: string;
   /** Bytes of the original; default 2048. */
   size?: number;
   /** Default true: a processed copy named `<title><ext>` is made in the emulator. */
@@ -27,11 +29,12 @@ export async function addTestFile(emu: Emulator, db: Db, spec: TestFile): Promis
   const type = spec.type ?? 'document';
   const ext = EXTENSIONS[type];
   const size = spec.size ?? 2048;
-  const original = emu.createFile({ kind: type, fileName: `upload${ext}`, size });
+  const fileName = spec.fileName ?? `upload${ext}`;
+  const original = emu.createFile({ kind: type, fileName, size });
   const row = await addFile(db, {
     file_id: original.file_id,
     file_unique_id: original.file_unique_id,
-    file_name: `upload${ext}`,
+    file_name: fileName,
     mime_type: null,
     title: spec.title,
     type,
@@ -41,8 +44,19 @@ export async function addTestFile(emu: Emulator, db: Db, spec: TestFile): Promis
   });
   if (spec.processed === false) return row;
   const copy = emu.createFile({ kind: type, fileName: `${spec.title}${ext}`, size });
-  await setProcessedFile(db, row.id, copy.file_id);
-  return { ...row, processed_file_id: copy.file_id };
+  const processed = {
+    fileId: copy.file_id,
+    fileUniqueId: copy.file_unique_id,
+    kind: type,
+    thumbnailFileId: undefined,
+  };
+  await setProcessedFile(db, row.id, processed);
+  return {
+    ...row,
+    processed_file_id: copy.file_id,
+    processed_file_unique_id: copy.file_unique_id,
+    processed_type: type,
+  };
 }
 
 /** The inline buttons of a sent message (or of the call that sent it), row by row flattened. */

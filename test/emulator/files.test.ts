@@ -91,6 +91,27 @@ describe('emulator files', () => {
     assert.equal(again.document?.file_unique_id, answer.result.document.file_unique_id);
   });
 
+  it('answers sendAudio and sendVideo with a document for formats they cannot play', async () => {
+    const user = emu.user();
+    const upload = (name: string) => new InputFile(randomBytes(100), name);
+    const mp3 = await bot.api.sendAudio(user.id, upload('a.mp3'));
+    const m4a = await bot.api.sendAudio(user.id, upload('b.m4a'));
+    const ogg: Message = await bot.api.sendAudio(user.id, upload('c.ogg'));
+    const mp4 = await bot.api.sendVideo(user.id, upload('d.mp4'));
+    const mkv: Message = await bot.api.sendVideo(user.id, upload('e.mkv'));
+    assert.ok(mp3.audio && m4a.audio && mp4.video, 'playable formats keep their kind');
+    assert.equal(ogg.audio, undefined);
+    assert.equal(ogg.document?.file_name, 'c.ogg');
+    assert.equal(mkv.video, undefined);
+    assert.equal(mkv.document?.mime_type, 'video/x-matroska');
+    // The copy is a document from now on: only sendDocument takes its file_id.
+    const oggId = ogg.document?.file_id ?? '';
+    const refused = await bot.api.sendAudio(user.id, oggId).catch((error: unknown) => error);
+    assert.ok(refused instanceof GrammyError);
+    assert.equal(refused.description, 'Bad Request: type of file mismatch');
+    assert.equal((await bot.api.sendDocument(user.id, oggId)).document?.file_id, oggId);
+  });
+
   it('reuses a file_id without upload, and refuses unknown or mismatched ids', async () => {
     const user = emu.user();
     const file = emu.createFile({ kind: 'audio', fileName: 'song.mp3', size: 300 * 1024 * 1024 });

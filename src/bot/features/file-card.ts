@@ -4,7 +4,7 @@ import { recordDownload } from '../../db/downloads.js';
 import { deleteFile, findFile } from '../../db/files.js';
 import { scheduleDeletion } from '../../db/scheduled-deletions.js';
 import type { LibraryFile } from '../../db/schema.js';
-import { deliveryFor } from '../../library/catalogue.js';
+import { deliveryFor, type Sendable } from '../../library/catalogue.js';
 import { formatSize } from '../../library/format.js';
 import { ignoreApiError } from '../api-errors.js';
 import {
@@ -51,7 +51,7 @@ privateChat.callbackQuery(downloadData.filter, async (ctx) => {
       await ctx.reply(ctx.t('card-gone'));
       return;
     }
-    const sent = await sendLibraryFile(ctx, delivery.file, delivery.fileId);
+    const sent = await sendLibraryFile(ctx, delivery);
     delivered = true;
     await recordDownload(ctx.db, ctx.from.id, file.id);
     const minutes = ctx.settings.autoDeleteMinutes;
@@ -164,14 +164,14 @@ function answerGone(ctx: Context): Promise<true> {
   return ctx.answerCallbackQuery({ text: ctx.t('card-gone'), show_alert: true });
 }
 
-/** Sends the file with the method of its type; the caption warns when it will be deleted. */
-function sendLibraryFile(ctx: Context, file: LibraryFile, fileId: string): Promise<Message> {
+/** Sends the file with the method of its kind; the caption warns when it will be deleted. */
+function sendLibraryFile(ctx: Context, { fileId, kind }: Sendable): Promise<Message> {
   const minutes = ctx.settings.autoDeleteMinutes;
   const options = {
     ...(ctx.settings.protectContent ? { protect_content: true } : {}),
     ...(minutes > 0 ? { caption: ctx.t('download-auto-delete', { minutes }) } : {}),
   };
-  switch (file.type) {
+  switch (kind) {
     case 'audio':
       return ctx.replyWithAudio(fileId, options);
     case 'video':

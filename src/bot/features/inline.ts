@@ -3,6 +3,7 @@ import type { InlineQueryResult } from 'grammy/types';
 import { recordDownload } from '../../db/downloads.js';
 import type { LibraryFile } from '../../db/schema.js';
 import { touchUser } from '../../db/users.js';
+import { sendable } from '../../library/catalogue.js';
 import { formatSize } from '../../library/format.js';
 import { searchFiles } from '../../library/search.js';
 import type { Context } from '../context.js';
@@ -63,9 +64,9 @@ function linksOnly(ctx: Context): boolean {
 
 function asFile(ctx: Context, file: LibraryFile): InlineQueryResult {
   const id = `f${file.id}`;
-  const fileId = file.processed_file_id ?? file.file_id;
+  const { fileId, kind } = sendable(file);
   const description = describe(ctx, file);
-  switch (file.type) {
+  switch (kind) {
     case 'audio':
       return InlineQueryResultBuilder.audioCached(id, fileId);
     case 'video':

@@ -4,6 +4,7 @@ import * as filesSearch from './0002-files-search.js';
 import * as libraryJobs from './0003-library-jobs.js';
 import * as broadcasts from './0004-broadcasts.js';
 import * as adminApi from './0005-admin-api.js';
+import * as processingFacts from './0006-processing-facts.js';
 import * as broadcastParseMode from './0010-broadcast-parse-mode.js';
 
 /** Every migration, in order; names sort in the order they run. */
@@ -15,6 +16,7 @@ export const migrations: MigrationProvider = {
       '0003-library-jobs': libraryJobs,
       '0004-broadcasts': broadcasts,
       '0005-admin-api': adminApi,
+      '0006-processing-facts': processingFacts,
       '0010-broadcast-parse-mode': broadcastParseMode,
     };
   },

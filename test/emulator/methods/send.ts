@@ -14,7 +14,7 @@ import {
   takeToken,
   withText,
 } from './shared.js';
-import { adopt, checkThumbnail, photoMeta } from './upload.js';
+import { adopt, checkThumbnail, photoMeta, sentKind } from './upload.js';
 
 type MediaKind = 'document' | 'audio' | 'video' | 'photo';
 
@@ -58,9 +58,10 @@ function sendMedia(kind: MediaKind): Handler {
     const meta = kind === 'photo' ? await photoMeta(ref) : declaredMeta(kind, params);
     const thumb =
       kind === 'photo' ? undefined : await checkThumbnail(params, 'thumbnail', 'upload' in ref);
+    const stored = sentKind(kind, ref);
     return deliver(ctx, target, () => {
-      const file = adopt(state, ref, kind, meta, thumb);
-      const content = mediaFields(kind, file);
+      const file = adopt(state, ref, stored, meta, thumb);
+      const content = mediaFields(stored, file);
       if (text) withText(content, 'caption', text);
       return content;
     });
@@ -104,7 +105,8 @@ const sendMediaGroup: Handler = async (ctx) => {
       { ...ctx, params: index === 0 ? params : {} },
       target,
       () => {
-        const content = mediaFields(kind, adopt(state, ref, kind, meta, thumb));
+        const stored = sentKind(kind, ref);
+        const content = mediaFields(stored, adopt(state, ref, stored, meta, thumb));
         if (text) withText(content, 'caption', text);
         return { ...content, media_group_id: groupId };
       },

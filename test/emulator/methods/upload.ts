@@ -41,6 +41,20 @@ export async function photoMeta(ref: FileRef): Promise<Partial<UploadMeta>> {
   return { width: image.width || 800, height: image.height || 600 };
 }
 
+// What sendAudio and sendVideo can play; anything else uploaded through them is kept, and
+// answered, as a document (the type is read from the result, not the method).
+const PLAYABLE: Partial<Record<FileKind, readonly string[]>> = {
+  audio: ['audio/mpeg', 'audio/mp3', 'audio/mp4', 'audio/x-m4a', 'audio/m4a'],
+  video: ['video/mp4'],
+};
+
+/** The kind a send stores: the method's, or 'document' for an upload it cannot play. */
+export function sentKind<K extends FileKind>(kind: K, ref: FileRef): K | 'document' {
+  const playable = PLAYABLE[kind];
+  if (!playable || !('upload' in ref)) return kind;
+  return playable.includes(ref.upload.mimeType) ? kind : 'document';
+}
+
 /**
  * The stored file for a send: a reused one as is, or the upload adopted now (after the
  * flood check passed), with its thumbnail verdict and, if valid, the stored thumbnail.

@@ -61,17 +61,31 @@ describe('files repository', () => {
     assert.deepEqual(await titlesFor(db, 'lesson'), [], 'a rejected insert leaves no index entry');
   });
 
-  it('records the processed copy and its thumbnail', async () => {
-    const { id } = await addFile(db, file(3, { thumbnail_file_id: 'thumb-original' }));
-    assert.equal(await setProcessedFile(db, id, 'processed-3'), true);
+  it('records the processed copy and its thumbnail, and knows the copy by its unique id', async () => {
+    const { id } = await addFile(
+      db,
+      file(3, { type: 'audio', thumbnail_file_id: 'thumb-original' }),
+    );
+    const copy = (n: string, thumbnailFileId?: string) => ({
+      fileId: `processed-${n}`,
+      fileUniqueId: `processed-unique-${n}`,
+      kind: 'document' as const,
+      thumbnailFileId,
+    });
+    assert.equal(await setProcessedFile(db, id, copy('3')), true);
     let found = await findFile(db, id);
     assert.equal(found?.processed_file_id, 'processed-3');
+    assert.equal(found?.processed_type, 'document', 'the kind Telegram made of the copy');
+    assert.equal(found?.type, 'audio');
     assert.equal(found?.thumbnail_file_id, 'thumb-original');
-    assert.equal(await setProcessedFile(db, id, 'processed-3b', 'thumb-3'), true);
+    assert.equal(await setProcessedFile(db, id, copy('3b', 'thumb-3')), true);
     found = await findFile(db, id);
     assert.equal(found?.processed_file_id, 'processed-3b');
     assert.equal(found?.thumbnail_file_id, 'thumb-3');
-    assert.equal(await setProcessedFile(db, 404, 'x'), false);
+    assert.equal((await findFileByUniqueId(db, 'processed-unique-3b'))?.id, id);
+    assert.equal((await findFileByUniqueId(db, 'unique-3'))?.id, id);
+    assert.equal(await findFileByUniqueId(db, 'processed-unique-3'), undefined);
+    assert.equal(await setProcessedFile(db, 404, copy('x')), false);
   });
 
   it('takes a deleted file out of search at once', async () => {

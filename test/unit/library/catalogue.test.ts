@@ -81,6 +81,8 @@ describe('catalogue', () => {
       id: 1,
       file_id: 'original',
       processed_file_id: null,
+      processed_file_unique_id: null,
+      processed_type: null,
       file_unique_id: 'u',
       file_name: 'a.pdf',
       mime_type: null,
