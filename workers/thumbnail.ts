@@ -1,15 +1,68 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { Api } from 'grammy';
 import { makeThumbnail, ThumbnailError } from '../src/library/thumbnail.js';
-import type { ThumbnailOutcome, ThumbnailTask } from '../src/library/worker-messages.js';
+import type { TelegramImage, ThumbnailOutcome } from '../src/library/worker-messages.js';
+import { createScrubber } from '../src/scrub.js';
 
 // Loaded by piscina inside a worker thread (compiled to CommonJS under tsx: no top-level
 // await). The main thread must have loaded sharp too: src/library/pool.ts does.
 
-/** Worker side of makeThumbnail. */
-export default async function thumbnail(task: ThumbnailTask): Promise<ThumbnailOutcome> {
+/** Fetches an admin's image and makes the thumbnail of it, off the update path. */
+export default async function thumbnail(image: TelegramImage): Promise<ThumbnailOutcome> {
   try {
-    return { ok: true, jpeg: await makeThumbnail(task.input) };
+    return { ok: true, jpeg: await makeThumbnail(await fetchImage(image)) };
   } catch (error) {
-    if (error instanceof ThumbnailError) return { ok: false, message: error.message };
+    if (error instanceof ThumbnailError) {
+      return { ok: false, reason: error.reason, message: error.message };
+    }
     throw error;
+  }
+}
+
+/**
+ * The image's bytes from the Bot API's file URL, or its path on a local server's disk:
+ * never more than `maxBytes` (a larger one is refused as soon as that is known), and given
+ * up after `timeoutMs`, getFile included.
+ */
+async function fetchImage(image: TelegramImage): Promise<Uint8Array | string> {
+  const signal = AbortSignal.timeout(image.timeoutMs);
+  const tooBig = () => new ThumbnailError('too-big', `the image is over ${image.maxBytes} bytes`);
+  try {
+    const api = new Api(image.token, {
+      apiRoot: image.apiRoot,
+      timeoutSeconds: Math.ceil(image.timeoutMs / 1000),
+    });
+    // grammY types its signal with the abort-controller polyfill; a standard one works.
+    const file = await api.getFile(
+      image.fileId,
+      signal as unknown as Parameters<Api['getFile']>[1],
+    );
+    if ((file.file_size ?? 0) > image.maxBytes) throw tooBig();
+    const path = file.file_path ?? '';
+    if (image.localBotApi && isAbsolute(path)) {
+      if ((await stat(path)).size > image.maxBytes) throw tooBig();
+      return path;
+    }
+    const url = `${image.apiRoot}/file/bot${image.token}/${encodeURI(path)}`;
+    const response = await fetch(url, { signal });
+    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += chunk.length;
+      if (size > image.maxBytes) throw tooBig();
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  } catch (error) {
+    if (error instanceof ThumbnailError) throw error;
+    const why = signal.aborted
+      ? `no answer within ${image.timeoutMs} ms`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    const scrub = createScrubber([image.token]);
+    throw new ThumbnailError('download', scrub(`the image could not be fetched: ${why}`));
   }
 }

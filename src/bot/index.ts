@@ -43,7 +43,7 @@ export interface BotDeps {
   processing: Processing;
   /** The settings in force, re-read from the database while the bot runs. */
   settings: LiveSettings;
-  pool: Pick<ProcessingPool, 'makeThumbnail'>;
+  pool: Pick<ProcessingPool, 'fetchThumbnail'>;
   thumbnails: ThumbnailStore;
   /** The locales (createI18n), shared with the job notices and broadcast reports. */
   i18n: I18n<Context>;

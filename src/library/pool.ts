@@ -13,8 +13,8 @@ import { ThumbnailError } from './thumbnail.js';
 import type {
   ProcessFailure,
   ProcessFileTask,
+  TelegramImage,
   ThumbnailOutcome,
-  ThumbnailTask,
   WorkerControl,
   WorkerEvent,
   WorkerOutcome,
@@ -166,14 +166,16 @@ export class ProcessingPool {
   }
 
   /**
-   * {@link makeThumbnail} in a worker thread: a JPEG within 320x320 and under 200 kB.
-   * Rejects with a ThumbnailError for anything that is not an image.
+   * Fetches an image from Telegram and makes the thumbnail of it ({@link makeThumbnail}: a
+   * JPEG within 320x320 and under 200 kB), both in a worker thread, within the image's byte
+   * cap and timeout. Rejects with a ThumbnailError whose reason
+   * says why: not an image, too big (bytes or pixels), or not fetched.
    */
-  async makeThumbnail(input: Uint8Array | string): Promise<Buffer> {
-    const outcome: ThumbnailOutcome = await this.piscina.run({ input } satisfies ThumbnailTask, {
+  async fetchThumbnail(image: TelegramImage): Promise<Buffer> {
+    const outcome: ThumbnailOutcome = await this.piscina.run(image, {
       filename: workerPath('thumbnail'),
     });
-    if (!outcome.ok) throw new ThumbnailError(outcome.message);
+    if (!outcome.ok) throw new ThumbnailError(outcome.reason, outcome.message);
     return Buffer.from(outcome.jpeg.buffer, outcome.jpeg.byteOffset, outcome.jpeg.byteLength);
   }
 

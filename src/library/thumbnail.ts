@@ -26,9 +26,30 @@ export interface ThumbnailOptions {
   maxBytes?: number;
 }
 
-/** The input is not an image sharp can read, or no size of it fits the limits. */
+/**
+ * Images with more pixels are refused unread: decoding one is what costs memory (3 bytes a
+ * pixel: a 10,000x10,000 image would take 300 MB before any resizing). 25 megapixels
+ * admits every camera photo; Telegram's own photos are at most 2560 px a side.
+ */
+export const MAX_INPUT_PIXELS = 25_000_000;
+
+/**
+ * Why no thumbnail was made: not an image sharp can read (or none that fits the byte
+ * limit), one too big to take (bytes or pixels), or a file that could not be fetched.
+ */
+export type ThumbnailRefusal = 'not-an-image' | 'too-big' | 'download';
+
+/** An image refused as a thumbnail, with the reason to tell the admin. */
 export class ThumbnailError extends Error {
   override name = 'ThumbnailError';
+
+  constructor(
+    readonly reason: ThumbnailRefusal,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /**
@@ -46,7 +67,7 @@ export async function makeThumbnail(
   let pixels: { data: Buffer; info: OutputInfo };
   try {
     // Decoded and resized once; each quality step below only re-encodes 320 px of pixels.
-    pixels = await sharp(input)
+    pixels = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
       .resize({
         width: THUMBNAIL_MAX_SIDE,
@@ -60,9 +81,13 @@ export async function makeThumbnail(
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
     const source = typeof input === 'string' ? 'the file' : 'the data';
-    throw new ThumbnailError(`${source} is not an image that can be read: ${reason(error)}`, {
-      cause: error,
-    });
+    // sharp says "Input image exceeds pixel limit" before it decodes anything.
+    const tooBig = /pixel limit/i.test(reason(error));
+    throw new ThumbnailError(
+      tooBig ? 'too-big' : 'not-an-image',
+      `${source} is not an image that can be read: ${reason(error)}`,
+      { cause: error },
+    );
   }
   const { data, info } = pixels;
   const raw = { width: info.width, height: info.height, channels: info.channels };
@@ -77,7 +102,10 @@ export async function makeThumbnail(
       if (jpeg.length < maxBytes) return jpeg;
     }
   }
-  throw new ThumbnailError(`the image cannot be made smaller than ${maxBytes} bytes`);
+  throw new ThumbnailError(
+    'not-an-image',
+    `the image cannot be made smaller than ${maxBytes} bytes`,
+  );
 }
 
 function reason(error: unknown): string {

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ProcessedCopy } from '../db/files.js';
 import type { FileKind } from '../db/schema.js';
+import type { ThumbnailRefusal } from './thumbnail.js';
 
 // What crosses the thread boundary between the pool (src/library/pool.ts) and the worker
 // files (workers/): plain, structured-clonable data only, typed once for both sides.
@@ -68,13 +69,19 @@ export type WorkerEvent =
   | { type: 'started' }
   | { type: 'progress'; phase: 'download' | 'upload'; bytes: number; total: number | undefined };
 
-/** An image to make a thumbnail of: its bytes (copied into the thread) or a file path. */
-export interface ThumbnailTask {
-  input: Uint8Array | string;
+/** An admin's image on Telegram: the thumbnail worker's task, which fetches it itself. */
+export interface TelegramImage extends BotApiAccess {
+  fileId: string;
+  /** A larger file is refused without being read to its end. */
+  maxBytes: number;
+  /** getFile and the download give up after this long together. */
+  timeoutMs: number;
 }
 
 /**
  * What the thumbnail worker answers. A refused image is returned, not thrown, because an
  * Error crossing the thread boundary loses its class. The JPEG (under 200 kB) is copied.
  */
-export type ThumbnailOutcome = { ok: true; jpeg: Uint8Array } | { ok: false; message: string };
+export type ThumbnailOutcome =
+  | { ok: true; jpeg: Uint8Array }
+  | { ok: false; reason: ThumbnailRefusal; message: string };

@@ -39,6 +39,20 @@ describe('upload dialog and processing', () => {
 
   const text = (call: { params: Record<string, unknown> }) => String(call.params.text);
 
+  /**
+   * Does `send` and resolves with the admin's answer matching `expected`: earlier tests' job
+   * notices may still arrive, so the next message is not necessarily the answer.
+   */
+  const answer = (send: () => unknown, expected: RegExp) => {
+    const mark = world.emu.mark();
+    send();
+    return world.emu.waitForCall(
+      'sendMessage',
+      (c) => c.ok && c.params.chat_id === ADMIN && expected.test(text(c)),
+      { after: mark },
+    );
+  };
+
   /** Waits for the admin's final notice about a job (processed, original or failed). */
   const jobNotice = (title: string, after: number) =>
     world.emu.waitForCall(
@@ -153,16 +167,6 @@ describe('upload dialog and processing', () => {
 
   it('names the existing entry when its processed copy is uploaded', async () => {
     const { emu } = world;
-    // Earlier tests' job notices may still arrive: wait for the exact answers.
-    const answer = (send: () => unknown, expected: RegExp) => {
-      const mark = emu.mark();
-      send();
-      return emu.waitForCall(
-        'sendMessage',
-        (c) => c.ok && c.params.chat_id === ADMIN && expected.test(text(c)),
-        { after: mark },
-      );
-    };
     await answer(() => emu.sendCommand(admin, '/upload'), /^Send the file to add/);
     await answer(
       () => emu.sendFile(admin, { kind: 'document', fileName: 'idioms.pdf', content: 'idioms' }),
@@ -259,6 +263,24 @@ describe('upload dialog and processing', () => {
       { isJpeg, width, height, valid },
       { isJpeg: true, width: 320, height: 256, valid: true },
     );
+  });
+
+  it('/set_thumb refuses an image with too many pixels, and says so', async () => {
+    const { emu } = world;
+    await answer(() => emu.sendCommand(admin, '/set_thumb'), /^Send the picture/);
+    // 100 megapixels: decoding it whole would take hundreds of megabytes.
+    const huge = await sharp({
+      create: { width: 10_000, height: 10_000, channels: 3, background: '#888' },
+    })
+      .grayscale()
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    const refused = await answer(
+      () => emu.sendFile(admin, { kind: 'document', fileName: 'huge.png', content: huge }),
+      /too big/,
+    );
+    assert.equal(text(refused), 'That image is too big to use (at most 10 MB and 25 megapixels).');
+    assert.equal(text(await answer(() => emu.sendCommand(admin, '/cancel'), /./)), 'Cancelled.');
   });
 
   it('records a job that fails for good and tells the admin', async () => {

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
 import { Composer } from 'grammy';
 import sharp from 'sharp';
 import { formatSize } from '../../library/format.js';
@@ -12,13 +10,20 @@ import { isAdmin } from '../middlewares/admin.js';
 
 /** Photos are small; an image document bigger than this is no thumbnail material. */
 const MAX_IMAGE_BYTES = 10 * MB;
+/** The admin's chat waits for this: a stalled download must not hold it up for long. */
+const FETCH_TIMEOUT_MS = 30_000;
+const REFUSALS = {
+  'not-an-image': 'thumb-not-an-image',
+  'too-big': 'thumb-too-big',
+  download: 'thumb-download-failed',
+} as const;
 
 /**
  * /set_thumb (admins): the next photo or image document becomes the default thumbnail,
- * normalised in the worker pool (JPEG, at most 320x320, under 200 kB).
+ * fetched and normalised in the worker pool (JPEG, at most 320x320, under 200 kB).
  */
 export function setThumbnailFeature(
-  pool: Pick<ProcessingPool, 'makeThumbnail'>,
+  pool: Pick<ProcessingPool, 'fetchThumbnail'>,
   thumbnails: ThumbnailStore,
 ): Composer<Context> {
   const feature = new Composer<Context>();
@@ -43,10 +48,18 @@ export function setThumbnailFeature(
       if ((image.file_size ?? 0) > MAX_IMAGE_BYTES) return ctx.reply(ctx.t('thumb-too-big'));
       let jpeg: Buffer;
       try {
-        jpeg = await pool.makeThumbnail(await download(ctx, image.file_id));
+        jpeg = await pool.fetchThumbnail({
+          apiRoot: ctx.config.apiRoot,
+          token: ctx.config.botToken,
+          localBotApi: ctx.config.localBotApi,
+          fileId: image.file_id,
+          maxBytes: MAX_IMAGE_BYTES,
+          timeoutMs: FETCH_TIMEOUT_MS,
+        });
       } catch (error) {
-        if (error instanceof ThumbnailError) return ctx.reply(ctx.t('thumb-not-an-image'));
-        throw error;
+        if (!(error instanceof ThumbnailError)) throw error;
+        ctx.logger.info({ reason: error.reason, err: error }, 'thumbnail refused');
+        return ctx.reply(ctx.t(REFUSALS[error.reason]));
       }
       await thumbnails.replace(jpeg);
       delete ctx.session.awaitingThumbnail;
@@ -61,13 +74,4 @@ export function setThumbnailFeature(
     });
 
   return feature;
-}
-
-/** The image's bytes: from the Bot API's file URL, or from disk with a local server. */
-async function download(ctx: Context, fileId: string): Promise<Uint8Array> {
-  const { file_path: path = '' } = await ctx.api.getFile(fileId);
-  if (isAbsolute(path)) return readFile(path);
-  const response = await fetch(`${ctx.config.apiRoot}/file/bot${ctx.config.botToken}/${path}`);
-  if (!response.ok) throw new Error(`image download failed: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
 }

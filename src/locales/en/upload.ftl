@@ -14,7 +14,8 @@ upload-nothing-to-cancel = There is nothing to cancel.
 
 thumb-send = Send the picture to use as the default thumbnail (a photo or an image file). /cancel stops.
 thumb-not-an-image = That is not an image. Send a photo or an image file, or /cancel.
-thumb-too-big = That image is too big to use (at most 10 MB).
+thumb-too-big = That image is too big to use (at most 10 MB and 25 megapixels).
+thumb-download-failed = The image could not be downloaded from Telegram in time. Send it again, or /cancel.
 thumb-saved = ✅ The new default thumbnail is set: { $width }x{ $height }, { $size }. Files processed from now on carry it.
 
 job-progress = ⏳ «{ $title }»: { $phase ->

@@ -14,7 +14,8 @@ upload-nothing-to-cancel = Bekor qilinadigan narsa yo'q.
 
 thumb-send = Standart muqova uchun rasm yuboring (foto yoki rasm fayli). /cancel — bekor qilish.
 thumb-not-an-image = Bu rasm emas. Foto yoki rasm fayli yuboring yoki /cancel.
-thumb-too-big = Rasm juda katta (ko'pi bilan 10 MB).
+thumb-too-big = Rasm juda katta (ko'pi bilan 10 MB va 25 megapiksel).
+thumb-download-failed = Rasmni Telegramdan o'z vaqtida yuklab bo'lmadi. Uni qayta yuboring yoki /cancel.
 thumb-saved = ✅ Yangi standart muqova o'rnatildi: { $width }x{ $height }, { $size }. Bundan keyin qayta ishlangan fayllar shu muqovani oladi.
 
 job-progress = ⏳ «{ $title }»: { $phase ->

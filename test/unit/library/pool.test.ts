@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import {
   workerPath,
 } from '../../../src/library/pool.js';
 import { DEFAULT_THUMBNAIL_PATH, ThumbnailError } from '../../../src/library/thumbnail.js';
+import type { TelegramImage } from '../../../src/library/worker-messages.js';
 import { Emulator } from '../../emulator/index.js';
 import { inspectJpeg } from '../../emulator/jpeg.js';
 
@@ -55,6 +56,17 @@ describe('the processing pool', () => {
     };
   };
 
+  /** An image as an admin sends it to /set_thumb: a Telegram file the worker fetches. */
+  const image = (content: Buffer, overrides: Partial<TelegramImage> = {}): TelegramImage => ({
+    apiRoot: emu.apiRoot,
+    token: emu.token,
+    localBotApi: false,
+    fileId: emu.createFile({ kind: 'document', fileName: 'picture.png', content }).file_id,
+    maxBytes: 10 * 1024 * 1024,
+    timeoutMs: 10_000,
+    ...overrides,
+  });
+
   // The emulator reads a request's body before it applies latency; cancelling while the
   // body is still on its way works too, but makes the emulator log a spurious error.
   const bodySent = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -80,9 +92,12 @@ describe('the processing pool', () => {
     })
       .png()
       .toBuffer();
-    const jpeg = await pool.makeThumbnail(png);
+    const jpeg = await pool.fetchThumbnail(image(png));
     assert.deepEqual(inspectJpeg(jpeg), { isJpeg: true, width: 320, height: 240 });
-    await assert.rejects(pool.makeThumbnail(Buffer.from('not an image')), ThumbnailError);
+    await assert.rejects(
+      pool.fetchThumbnail(image(Buffer.from('not an image'))),
+      (error: unknown) => error instanceof ThumbnailError && error.reason === 'not-an-image',
+    );
 
     const result = await pool.processFile(task());
     assert.equal(emu.fileInfo(result.fileId)?.file_name, 'Lesson - PrimeLingoBot.pdf');
@@ -129,7 +144,7 @@ describe('the processing pool', () => {
   it('drops a queued job when its signal aborts, and refuses jobs beyond maxQueue', async () => {
     pool = createPool({ maxThreads: 1, maxQueue: 1 });
     // A warm, idle thread: the first job runs at once, so exactly one waits in the queue.
-    await pool.makeThumbnail(DEFAULT_THUMBNAIL_PATH);
+    await pool.fetchThumbnail(image(await readFile(DEFAULT_THUMBNAIL_PATH)));
     emu.latency(30_000, 'getFile');
     const first = new AbortController();
     const second = new AbortController();
@@ -176,5 +191,52 @@ describe('the processing pool', () => {
     assert.equal((await job).kind, 'aborted');
     assert.ok(Date.now() - started < 5000);
     assert.deepEqual(await readdir(tempDir), []);
+  });
+
+  describe("fetching an admin's image for the thumbnail", () => {
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => assert.fail('should have been refused'),
+        (error: unknown) => {
+          assert.ok(error instanceof ThumbnailError, String(error));
+          return error;
+        },
+      );
+
+    it('refuses a 10,000x10,000 image before decoding it', async () => {
+      pool = createPool({ maxThreads: 1 });
+      const huge = await sharp({
+        create: { width: 10_000, height: 10_000, channels: 3, background: '#888' },
+      })
+        .grayscale()
+        .png({ compressionLevel: 1 })
+        .toBuffer();
+      const started = Date.now();
+      const error = await refusal(pool.fetchThumbnail(image(huge)));
+      assert.equal(error.reason, 'too-big');
+      assert.match(error.message, /pixel limit/);
+      // Decoding it would take seconds and hundreds of megabytes; the header is enough.
+      assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+    });
+
+    it('refuses a file over the byte cap without reading it', async () => {
+      pool = createPool({ maxThreads: 1 });
+      const error = await refusal(
+        pool.fetchThumbnail(image(randomBytes(50_000), { maxBytes: 20_000 })),
+      );
+      assert.equal(error.reason, 'too-big');
+      assert.equal(emu.calls.filter((call) => call.method === 'getFile').length, 1);
+    });
+
+    it('gives up a stalled download after its timeout, keeping the token out', async () => {
+      pool = createPool({ maxThreads: 1 });
+      emu.latency(30_000, 'getFile');
+      const started = Date.now();
+      const error = await refusal(pool.fetchThumbnail(image(randomBytes(100), { timeoutMs: 300 })));
+      assert.equal(error.reason, 'download');
+      assert.match(error.message, /no answer within 300 ms/);
+      assert.ok(!error.message.includes(emu.token));
+      assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+    });
   });
 });
