@@ -48,6 +48,18 @@ describe('file card and download', () => {
     return rows.n;
   }
 
+  /** A file without its processed copy yet, its job queued to start at `runAfter`. */
+  async function queuedFile(title: string, runAfter: number): Promise<LibraryFile> {
+    const file = await addTestFile(world.emu, db, { title, processed: false, addedBy: ADMIN });
+    await enqueueJob(db, file.id, null);
+    await db
+      .updateTable('processing_jobs')
+      .set({ run_after: runAfter })
+      .where('file_id', '=', file.id)
+      .execute();
+    return file;
+  }
+
   /** Opens the card, presses download, resolves with the send of `method` (sendDocument...). */
   async function download(
     user: User,
@@ -199,13 +211,8 @@ describe('file card and download', () => {
 
   it("runs a file's queued processing job at once for a download", async () => {
     const { emu } = world;
-    const file = await addTestFile(emu, db, {
-      title: 'Queued lesson',
-      processed: false,
-      addedBy: ADMIN,
-    });
-    // As the upload dialog leaves it: the download must not wait for the queue's turn.
-    await enqueueJob(db, file.id, null);
+    // The download must not wait for the queue's turn.
+    const file = await queuedFile('Queued lesson', Date.now());
     const user = emu.user({ first_name: 'Keen', language_code: 'en' });
     const { sent } = await download(user, file);
     const sentId = String(sent.params.document);
@@ -216,19 +223,9 @@ describe('file card and download', () => {
 
   it("sends the original while the file's job waits out a 429, leaving the job to its time", async () => {
     const { emu } = world;
-    const file = await addTestFile(emu, db, {
-      title: 'Rate-limited lesson',
-      processed: false,
-      addedBy: ADMIN,
-    });
     // Where a 429 with a long retry_after leaves a job: running it now would only earn a
     // longer ban.
-    await enqueueJob(db, file.id, null);
-    await db
-      .updateTable('processing_jobs')
-      .set({ run_after: Date.now() + 3600_000 })
-      .where('file_id', '=', file.id)
-      .execute();
+    const file = await queuedFile('Rate-limited lesson', Date.now() + 3600_000);
     const user = emu.user({ first_name: 'Patient', language_code: 'en' });
     const { sent, mark } = await download(user, file);
     assert.equal(sent.params.document, file.file_id);

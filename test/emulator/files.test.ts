@@ -112,6 +112,39 @@ describe('emulator files', () => {
     assert.equal((await bot.api.sendDocument(user.id, oggId)).document?.file_id, oggId);
   });
 
+  it('cleans uploaded names as the server does: the message and getFile show the clean one', async () => {
+    const user = emu.user();
+    const long = `${'Lesson '.repeat(10)}- PrimeLingoBot.pdf`;
+    const sent = await bot.api.sendDocument(user.id, new InputFile(Buffer.from('x'), long));
+    const stem = 'Lesson '.repeat(10).slice(0, 64).trimEnd();
+    assert.equal(sent.document?.file_name, `${stem}.pdf`);
+    assert.equal(emu.fileInfo(sent.document?.file_id ?? '')?.file_name, `${stem}.pdf`);
+
+    const quoted = await bot.api.sendAudio(
+      user.id,
+      new InputFile(Buffer.from('y'), "to'liq: 1.mp3"),
+    );
+    assert.equal(quoted.audio?.file_name, 'to liq  1.mp3');
+  });
+
+  it('cuts a name from the part header at ";" and decodes its %XX escapes', async () => {
+    const user = emu.user();
+    const boundary = 'b0und';
+    const body = [
+      `--${boundary}\r\nContent-Disposition: form-data; name="chat_id"\r\n\r\n${user.id}\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="document"; `,
+      'filename=%D0%94%D0%B0%D1%80%D1%81 1;2.pdf\r\n\r\nbytes\r\n',
+      `--${boundary}--\r\n`,
+    ].join('');
+    const res = await fetch(`${emu.apiRoot}/bot${emu.token}/sendDocument`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    const answer = (await res.json()) as { result: { document: { file_name?: string } } };
+    assert.equal(answer.result.document.file_name, 'Дарс 1');
+  });
+
   it('reuses a file_id without upload, and refuses unknown or mismatched ids', async () => {
     const user = emu.user();
     const file = emu.createFile({ kind: 'audio', fileName: 'song.mp3', size: 300 * 1024 * 1024 });
