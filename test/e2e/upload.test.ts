@@ -165,32 +165,6 @@ describe('upload dialog and processing', () => {
     );
   });
 
-  it('names the existing entry when its processed copy is uploaded', async () => {
-    const { emu } = world;
-    await answer(() => emu.sendCommand(admin, '/upload'), /^Send the file to add/);
-    await answer(
-      () => emu.sendFile(admin, { kind: 'document', fileName: 'idioms.pdf', content: 'idioms' }),
-      /^Now send the title/,
-    );
-    await answer(() => emu.sendText(admin, 'Idioms'), /^Send tags/);
-    const mark = emu.mark();
-    const saved = text(await answer(() => emu.sendCommand(admin, '/skip'), /^✅ Saved as #/));
-    const [, id] = /^✅ Saved as #(\d+)/.exec(saved) ?? [];
-    await jobNotice('Idioms', mark);
-    const copy = (await findFile(await world.db(), Number(id)))?.processed_file_id;
-    assert.ok(copy);
-
-    await answer(() => emu.sendCommand(admin, '/upload'), /^Send the file to add/);
-    const again = await answer(
-      () => emu.sendFile(admin, { fileId: copy, kind: 'document' }),
-      /already in the library/,
-    );
-    assert.equal(
-      text(again),
-      `This file is already in the library: #${id} «Idioms - PrimeLingoBot».`,
-    );
-  });
-
   it('serves a file beyond the Bot API limits as the original and says why', async () => {
     const { emu } = world;
     await world.ask(admin, '/upload', SEND_FILE);
