@@ -211,12 +211,10 @@ describe('the processing pool', () => {
         .grayscale()
         .png({ compressionLevel: 1 })
         .toBuffer();
-      const started = Date.now();
       const error = await refusal(pool.fetchThumbnail(image(huge)));
       assert.equal(error.reason, 'too-big');
-      assert.match(error.message, /pixel limit/);
-      // Decoding it would take seconds and hundreds of megabytes; the header is enough.
-      assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+      // sharp's refusal from the header, before it decodes a single row.
+      assert.match(error.message, /exceeds pixel limit/);
     });
 
     it('refuses a file over the byte cap without reading it', async () => {
@@ -236,7 +234,8 @@ describe('the processing pool', () => {
       assert.equal(error.reason, 'download');
       assert.match(error.message, /no answer within 300 ms/);
       assert.ok(!error.message.includes(emu.token));
-      assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+      // The getFile answer was held for 30 s: a generous bound still proves the timeout.
+      assert.ok(Date.now() - started < 15_000, `${Date.now() - started} ms`);
     });
   });
 });
