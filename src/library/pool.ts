@@ -1,6 +1,5 @@
 // sharp's native libraries must stay loaded in the main thread, or a worker thread that
 // exits (idle timeout) unloads them under the others' feet (lovell/sharp#2263).
-import type { ProcessedCopy } from '../db/files.js';
 import 'sharp';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -8,6 +7,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import type { ProcessedCopy } from '../db/files.js';
 import { createScrubber } from '../scrub.js';
 import { ThumbnailError } from './thumbnail.js';
 import type {
