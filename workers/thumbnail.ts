@@ -2,16 +2,21 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { Api } from 'grammy';
 import { makeThumbnail, ThumbnailError } from '../src/library/thumbnail.js';
-import type { TelegramImage, ThumbnailOutcome } from '../src/library/worker-messages.js';
+import type {
+  TelegramImage,
+  ThumbnailOutcome,
+  ThumbnailTask,
+} from '../src/library/worker-messages.js';
 import { createScrubber } from '../src/scrub.js';
 
 // Loaded by piscina inside a worker thread (compiled to CommonJS under tsx: no top-level
 // await). The main thread must have loaded sharp too: src/library/pool.ts does.
 
-/** Fetches an admin's image and makes the thumbnail of it, off the update path. */
-export default async function thumbnail(image: TelegramImage): Promise<ThumbnailOutcome> {
+/** Makes a thumbnail, fetching a Telegram image first: both off the update path. */
+export default async function thumbnail(task: ThumbnailTask): Promise<ThumbnailOutcome> {
   try {
-    return { ok: true, jpeg: await makeThumbnail(await fetchImage(image)) };
+    const input = 'image' in task ? await fetchImage(task.image) : task.input;
+    return { ok: true, jpeg: await makeThumbnail(input) };
   } catch (error) {
     if (error instanceof ThumbnailError) {
       return { ok: false, reason: error.reason, message: error.message };

@@ -43,6 +43,12 @@ export interface NewFile
   tags?: readonly string[];
 }
 
+/** The parts of a file an admin may edit after adding it. */
+export interface FileDetails {
+  title?: string;
+  tags?: readonly string[];
+}
+
 /** The words of a search, each with the alternative forms any one of which may match. */
 export type SearchWords = readonly (readonly string[])[];
 
@@ -104,6 +110,27 @@ export async function findFileByUniqueId(
     .where((eb) =>
       eb.or([eb('file_unique_id', '=', uniqueId), eb('processed_file_unique_id', '=', uniqueId)]),
     )
+    .executeTakeFirst();
+}
+
+/** Changes a file's title and/or tags and re-indexes it; undefined if there is no such file. */
+export async function updateFileDetails(
+  db: Db,
+  id: number,
+  details: FileDetails,
+): Promise<LibraryFile | undefined> {
+  const tags = details.tags === undefined ? undefined : formatTags(details.tags);
+  return db
+    .updateTable('files')
+    .set({
+      ...(details.title === undefined
+        ? {}
+        : { title: details.title, search_title: toSearchText(details.title) }),
+      ...(tags === undefined ? {} : { tags, search_tags: toSearchText(tags) }),
+      updated_at: Date.now(),
+    })
+    .where('id', '=', id)
+    .returning(COLUMNS)
     .executeTakeFirst();
 }
 

@@ -15,6 +15,7 @@ import type {
   ProcessFileTask,
   TelegramImage,
   ThumbnailOutcome,
+  ThumbnailTask,
   WorkerControl,
   WorkerEvent,
   WorkerOutcome,
@@ -166,13 +167,24 @@ export class ProcessingPool {
   }
 
   /**
-   * Fetches an image from Telegram and makes the thumbnail of it ({@link makeThumbnail}: a
-   * JPEG within 320x320 and under 200 kB), both in a worker thread, within the image's byte
-   * cap and timeout. Rejects with a ThumbnailError whose reason
+   * {@link makeThumbnail} in a worker thread: a JPEG within 320x320 and under 200 kB.
+   * Rejects with a ThumbnailError whose reason says why (not an image, too many pixels).
+   */
+  makeThumbnail(input: Uint8Array): Promise<Buffer> {
+    return this.thumbnail({ input });
+  }
+
+  /**
+   * Fetches an image from Telegram and makes the thumbnail of it, both in a worker thread,
+   * within the image's byte cap and timeout. Rejects with a ThumbnailError whose reason
    * says why: not an image, too big (bytes or pixels), or not fetched.
    */
-  async fetchThumbnail(image: TelegramImage): Promise<Buffer> {
-    const outcome: ThumbnailOutcome = await this.piscina.run(image, {
+  fetchThumbnail(image: TelegramImage): Promise<Buffer> {
+    return this.thumbnail({ image });
+  }
+
+  private async thumbnail(task: ThumbnailTask): Promise<Buffer> {
+    const outcome: ThumbnailOutcome = await this.piscina.run(task, {
       filename: workerPath('thumbnail'),
     });
     if (!outcome.ok) throw new ThumbnailError(outcome.reason, outcome.message);

@@ -69,7 +69,7 @@ export type WorkerEvent =
   | { type: 'started' }
   | { type: 'progress'; phase: 'download' | 'upload'; bytes: number; total: number | undefined };
 
-/** An admin's image on Telegram: the thumbnail worker's task, which fetches it itself. */
+/** An admin's image on Telegram, which the thumbnail worker fetches itself. */
 export interface TelegramImage extends BotApiAccess {
   fileId: string;
   /** A larger file is refused without being read to its end. */
@@ -77,6 +77,9 @@ export interface TelegramImage extends BotApiAccess {
   /** getFile and the download give up after this long together. */
   timeoutMs: number;
 }
+
+/** What the thumbnail worker takes: an image's bytes (copied into the thread), or a Telegram file. */
+export type ThumbnailTask = { input: Uint8Array } | { image: TelegramImage };
 
 /**
  * What the thumbnail worker answers. A refused image is returned, not thrown, because an

@@ -10,6 +10,7 @@ import {
   formatTags,
   type NewFile,
   setProcessedFile,
+  updateFileDetails,
 } from '../../../src/db/files.js';
 import { searchFiles } from '../../../src/library/search.js';
 
@@ -96,6 +97,19 @@ describe('files repository', () => {
     assert.deepEqual(await titlesFor(db, 'idioms'), []);
     assert.equal(await findFile(db, id), undefined);
     assert.equal(await deleteFile(db, id), false);
+  });
+
+  it('re-indexes edited titles and tags', async () => {
+    const { id } = await addFile(db, file(5, { title: 'Listening A1', tags: ['audio'] }));
+    const edited = await updateFileDetails(db, id, { title: "Tinglab tushunish o'zbek" });
+    assert.equal(edited?.title, "Tinglab tushunish o'zbek");
+    assert.equal(edited?.tags, 'audio');
+    assert.deepEqual(await titlesFor(db, 'listening'), []);
+    assert.deepEqual(await titlesFor(db, 'oʻzbek'), ["Tinglab tushunish o'zbek"]);
+    await updateFileDetails(db, id, { tags: ['Podcast'] });
+    assert.deepEqual(await titlesFor(db, 'audio'), []);
+    assert.deepEqual(await titlesFor(db, 'podcast'), ["Tinglab tushunish o'zbek"]);
+    assert.equal(await updateFileDetails(db, 404, { title: 'x' }), undefined);
   });
 
   it('rolls a file and its index entry back together', async () => {

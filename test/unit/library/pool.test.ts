@@ -94,6 +94,7 @@ describe('the processing pool', () => {
       .toBuffer();
     const jpeg = await pool.fetchThumbnail(image(png));
     assert.deepEqual(inspectJpeg(jpeg), { isJpeg: true, width: 320, height: 240 });
+    assert.deepEqual(inspectJpeg(await pool.makeThumbnail(png)), inspectJpeg(jpeg), 'from bytes');
     await assert.rejects(
       pool.fetchThumbnail(image(Buffer.from('not an image'))),
       (error: unknown) => error instanceof ThumbnailError && error.reason === 'not-an-image',
