@@ -52,7 +52,7 @@ interface Part {
   stop(): Promise<void>;
 }
 
-/** What the parts share: one database, one worker pool, one view of the settings. */
+/** What the parts share: one database, one worker pool. */
 interface Shared {
   config: Config;
   db: Db;
@@ -60,7 +60,6 @@ interface Shared {
   scrub: (text: string) => string;
   pool: ProcessingPool;
   thumbnails: ThumbnailStore;
-  settings: LiveSettings;
   onFatal: (error: unknown) => void;
 }
 
@@ -87,7 +86,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     scrub: createScrubber(secrets),
     pool,
     thumbnails: new ThumbnailStore(db, join(config.dataDir, 'thumbnails')),
-    settings: new LiveSettings(db, environmentSettings(config), logger),
     onFatal: options.onFatal ?? (() => undefined),
   };
   // The API starts first: once the bot polls, nothing heavy loads on its thread any more.
@@ -98,12 +96,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   return {
     logger,
     async start() {
-      await shared.settings.start();
       for (const part of parts) await part.start();
     },
     async stop() {
       for (const part of [...parts].reverse()) await part.stop();
-      shared.settings.stop();
       await pool.close();
       await db.destroy();
     },
@@ -117,6 +113,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
  */
 function createBotPart(shared: Shared): Part {
   const { config, db, logger, pool, thumbnails } = shared;
+  // The settings in force, re-read from the database: the API may change them any time.
+  const settings = new LiveSettings(db, environmentSettings(config), logger);
   const tempDir = join(config.dataDir, 'tmp');
   const i18n = createI18n(config.defaultLanguage);
   // Job notices and broadcast reports: a client of their own, with the bot's retries.
@@ -136,7 +134,7 @@ function createBotPart(shared: Shared): Part {
           chatId: config.storageChatId ?? file.added_by ?? config.adminIds[0] ?? 0,
           thumbnailPath: await thumbnails.path(),
           tempDir,
-          titleSuffix: shared.settings.current.titleSuffix,
+          titleSuffix: settings.current.titleSuffix,
         },
         file,
         options,
@@ -166,7 +164,7 @@ function createBotPart(shared: Shared): Part {
     scrub: shared.scrub,
     sessionsDir: join(config.dataDir, 'sessions'),
     processing: jobs,
-    settings: shared.settings,
+    settings,
     broadcasts,
     pool,
     thumbnails,
@@ -182,6 +180,7 @@ function createBotPart(shared: Shared): Part {
 
   return {
     async start() {
+      await settings.start();
       await pruneHealth(db, HEALTH_RETENTION_MS);
       // Whatever a crash left half-downloaded goes; jobs start from scratch anyway.
       await rm(tempDir, { recursive: true, force: true });
@@ -234,6 +233,7 @@ function createBotPart(shared: Shared): Part {
             logger.warn({ err: error }, 'could not confirm the last updates'),
           );
       }
+      settings.stop();
     },
   };
 }

@@ -8,7 +8,7 @@ import {
   updateAccount,
 } from '../../db/admins.js';
 import { recordAudit } from '../../db/audit.js';
-import { HttpError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { hashPassword } from '../passwords.js';
 import { AccountSchema, NewPassword, RoleSchema, Username } from '../schemas/accounts.js';
 import { ErrorResponse, IdParams, Paged, PageQuery, pageWindow } from '../schemas/common.js';
@@ -71,7 +71,7 @@ const admins: FastifyPluginAsyncTypebox = async (fastify) => {
         });
         return accountView(row);
       });
-      if (!view) throw new HttpError(409, `the username ${username} is taken`);
+      if (!view) throw new ApiError(409, `the username ${username} is taken`);
       return reply.code(201).send(view);
     },
   );
@@ -93,7 +93,7 @@ const admins: FastifyPluginAsyncTypebox = async (fastify) => {
       const { role, disabled } = request.body;
       return fastify.db.transaction().execute(async (trx) => {
         const before = await findAccount(trx, id);
-        if (!before) throw new HttpError(404, `no account ${id}`);
+        if (!before) throw new ApiError(404, `no account ${id}`);
         const change = {
           ...(role === undefined ? {} : { role }),
           ...(disabled === undefined
@@ -105,7 +105,7 @@ const admins: FastifyPluginAsyncTypebox = async (fastify) => {
           (disabled === true && before.disabled_at === null);
         const after = await updateAccount(trx, id, change, revoke);
         if (!after) {
-          throw new HttpError(409, 'the last enabled superadmin cannot be demoted or disabled');
+          throw new ApiError(409, 'the last enabled superadmin cannot be demoted or disabled');
         }
         await recordAudit(trx, {
           accountId: request.account.id,

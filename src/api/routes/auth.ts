@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { findAccountByUsername } from '../../db/admins.js';
 import { beginLoginAttempt, clearLoginFailures } from '../../db/login-failures.js';
-import { HttpError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { checkPassword } from '../passwords.js';
 import { LoginBody, LoginResponse } from '../schemas/accounts.js';
 import { ErrorResponse } from '../schemas/common.js';
@@ -24,12 +24,12 @@ const auth: FastifyPluginAsyncTypebox = async (fastify) => {
       const wait = await beginLoginAttempt(fastify.db, username, request.ip, Date.now());
       if (wait > 0) {
         reply.header('retry-after', Math.ceil(wait / 1000));
-        throw new HttpError(429, 'too many failed logins; try again later');
+        throw new ApiError(429, 'too many failed logins; try again later');
       }
       const account = await findAccountByUsername(fastify.db, username);
       const matches = await checkPassword(account?.password_hash, password);
       if (!account || !matches || account.disabled_at !== null) {
-        throw new HttpError(401, 'wrong username or password');
+        throw new ApiError(401, 'wrong username or password');
       }
       await clearLoginFailures(fastify.db, username);
       request.log.info({ account: account.id }, 'logged in');

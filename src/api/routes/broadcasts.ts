@@ -11,7 +11,7 @@ import {
 } from '../../db/broadcasts.js';
 import type { Db } from '../../db/database.js';
 import type { Broadcast } from '../../db/schema.js';
-import { HttpError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { BroadcastItem, broadcastItem, NewBroadcast } from '../schemas/broadcasts.js';
 import { ErrorResponse, IdParams, Paged, PageQuery, pageWindow } from '../schemas/common.js';
 
@@ -108,7 +108,7 @@ const broadcasts: FastifyPluginAsyncTypebox = async (app) => {
       const cancelled = await db.transaction().execute(async (trx) => {
         const before = await existing(id, trx);
         if (!(await cancelBroadcast(trx, id))) {
-          throw new HttpError(
+          throw new ApiError(
             409,
             `broadcast ${id} is ${before.status}: only a queued or running one can be cancelled`,
           );
@@ -130,7 +130,7 @@ const broadcasts: FastifyPluginAsyncTypebox = async (app) => {
   /** `source`: the transaction, inside one (a second connection would wait on it forever). */
   async function existing(id: number, source: Db = db): Promise<Broadcast> {
     const broadcast = await findBroadcast(source, id);
-    if (!broadcast) throw new HttpError(404, `broadcast ${id} not found`);
+    if (!broadcast) throw new ApiError(404, `broadcast ${id} not found`);
     return broadcast;
   }
 };
@@ -140,22 +140,22 @@ function toContent(body: Static<typeof NewBroadcast>): BroadcastContent {
   const { text, entities, parseMode, fromChatId, messageId } = body;
   if (text === undefined) {
     if (fromChatId === undefined || messageId === undefined) {
-      throw new HttpError(400, 'body must have text, or fromChatId and messageId');
+      throw new ApiError(400, 'body must have text, or fromChatId and messageId');
     }
     if (entities || parseMode) {
-      throw new HttpError(400, 'body/entities and body/parseMode go with text, not with a copy');
+      throw new ApiError(400, 'body/entities and body/parseMode go with text, not with a copy');
     }
     return { fromChatId, messageId };
   }
   if (fromChatId !== undefined || messageId !== undefined) {
-    throw new HttpError(400, 'body has text and a message to copy: send one or the other');
+    throw new ApiError(400, 'body has text and a message to copy: send one or the other');
   }
   if (entities && parseMode) {
-    throw new HttpError(400, 'body/entities and body/parseMode cannot be used together');
+    throw new ApiError(400, 'body/entities and body/parseMode cannot be used together');
   }
   const outside = entities?.findIndex((e) => e.offset + e.length > text.length) ?? -1;
   if (outside >= 0) {
-    throw new HttpError(400, `body/entities/${outside} runs past the end of the text`);
+    throw new ApiError(400, `body/entities/${outside} runs past the end of the text`);
   }
   return { text, entities, parseMode };
 }

@@ -11,11 +11,11 @@ import {
 import { withSuffix } from '../../library/file-types.js';
 import { searchFiles } from '../../library/search.js';
 import { environmentSettings, readSettings } from '../../settings.js';
-import { HttpError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { ErrorResponse, IdParams, Paged, pageWindow } from '../schemas/common.js';
 import { FileChange, FileItem, FileQuery, fileItem } from '../schemas/files.js';
 
-const notFound = (id: number) => new HttpError(404, `file ${id} not found`);
+const notFound = (id: number) => new ApiError(404, `file ${id} not found`);
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
 /** The library: search or list, read, edit, delete, reprocess. */

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { accountView, findAccount, updateAccount } from '../../db/admins.js';
 import { recordAudit } from '../../db/audit.js';
 import { beginLoginAttempt, clearLoginFailures } from '../../db/login-failures.js';
-import { HttpError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { checkPassword, hashPassword } from '../passwords.js';
 import { AccountSchema, NewPassword } from '../schemas/accounts.js';
 import { ErrorResponse } from '../schemas/common.js';
@@ -23,7 +23,7 @@ const me: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const row = await findAccount(fastify.db, request.account.id);
-      if (!row) throw new HttpError(401, 'the token has been revoked');
+      if (!row) throw new ApiError(401, 'the token has been revoked');
       return accountView(row);
     },
   );
@@ -51,11 +51,11 @@ const me: FastifyPluginAsyncTypebox = async (fastify) => {
       const wait = await beginLoginAttempt(fastify.db, username, request.ip, Date.now());
       if (wait > 0) {
         reply.header('retry-after', Math.ceil(wait / 1000));
-        throw new HttpError(429, 'too many failed password checks; try again later');
+        throw new ApiError(429, 'too many failed password checks; try again later');
       }
       const row = await findAccount(fastify.db, id);
       if (!row || !(await checkPassword(row.password_hash, request.body.current))) {
-        throw new HttpError(400, 'body/current is not the password of this account');
+        throw new ApiError(400, 'body/current is not the password of this account');
       }
       await clearLoginFailures(fastify.db, username);
       const passwordHash = await hashPassword(request.body.new);

@@ -13,7 +13,7 @@ import {
   validateSettings,
   writeSettings,
 } from '../../settings.js';
-import { HttpError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { ErrorResponse } from '../schemas/common.js';
 
 const THUMBNAIL_MAX_BYTES = 10 * MB;
@@ -105,7 +105,7 @@ const settings: FastifyPluginAsyncTypebox = async (app) => {
       try {
         change = validateSettings(request.body);
       } catch (error) {
-        if (error instanceof SettingsError) throw new HttpError(400, `body/${error.message}`);
+        if (error instanceof SettingsError) throw new ApiError(400, `body/${error.message}`);
         throw error;
       }
       await db.transaction().execute(async (trx) => {
@@ -143,17 +143,17 @@ const settings: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request) => {
         if (!request.isMultipart()) {
-          throw new HttpError(415, 'body must be multipart/form-data with one image file');
+          throw new ApiError(415, 'body must be multipart/form-data with one image file');
         }
         const part = await request.file();
-        if (!part) throw new HttpError(400, 'body must carry one image file (multipart/form-data)');
+        if (!part) throw new ApiError(400, 'body must carry one image file (multipart/form-data)');
         const image = await part.toBuffer();
         let jpeg: Buffer;
         try {
           jpeg = await deps.pool.makeThumbnail(image);
         } catch (error) {
           if (error instanceof ThumbnailError)
-            throw new HttpError(400, `body/file ${error.message}`);
+            throw new ApiError(400, `body/file ${error.message}`);
           throw error;
         }
         await db.transaction().execute(async (trx) => {

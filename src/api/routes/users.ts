@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { recordAudit } from '../../db/audit.js';
 import { findUser, listUsers, setBanned } from '../../db/users.js';
-import { HttpError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { ErrorResponse, IdParams, Paged, pageWindow } from '../schemas/common.js';
 import { UserItem, UserQuery, userItem } from '../schemas/users.js';
 
@@ -36,7 +36,7 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const user = await findUser(db, request.params.id);
-      if (!user) throw new HttpError(404, `user ${request.params.id} not found`);
+      if (!user) throw new ApiError(404, `user ${request.params.id} not found`);
       return userItem(user);
     },
   );
@@ -58,7 +58,7 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
         const { id } = request.params;
         return db.transaction().execute(async (trx) => {
           const before = await findUser(trx, id);
-          if (!before) throw new HttpError(404, `user ${id} not found`);
+          if (!before) throw new ApiError(404, `user ${id} not found`);
           // Banning again keeps the first ban's time.
           if ((before.banned_at !== null) !== banned) await setBanned(trx, id, banned);
           const after = userItem((await findUser(trx, id)) ?? before);

@@ -2,7 +2,7 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { findAccount } from '../../../db/admins.js';
-import { HttpError } from '../../errors.js';
+import { ApiError } from '../../errors.js';
 import { can, type Permission, type Role } from '../../permissions.js';
 
 /** The caller of an authorised request. */
@@ -57,7 +57,7 @@ export default fp(
       return async (request: FastifyRequest) => {
         const account = await authenticate(request);
         if (!can(account.role, permission)) {
-          throw new HttpError(403, `the ${account.role} role may not do this (${permission})`);
+          throw new ApiError(403, `the ${account.role} role may not do this (${permission})`);
         }
         request.account = account;
       };
@@ -65,18 +65,18 @@ export default fp(
 
     async function authenticate(request: FastifyRequest): Promise<Account> {
       if (!/^Bearer /i.test(request.headers.authorization ?? '')) {
-        throw new HttpError(401, 'a Bearer token is required');
+        throw new ApiError(401, 'a Bearer token is required');
       }
       let payload: TokenPayload;
       try {
         payload = await request.jwtVerify<TokenPayload>();
       } catch (error) {
         const expired = (error as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED';
-        throw new HttpError(401, expired ? 'the token has expired' : 'the token is not valid');
+        throw new ApiError(401, expired ? 'the token has expired' : 'the token is not valid');
       }
       const row = await findAccount(fastify.db, Number(payload.sub));
       if (!row || row.disabled_at !== null || row.token_version !== payload.ver) {
-        throw new HttpError(401, 'the token has been revoked');
+        throw new ApiError(401, 'the token has been revoked');
       }
       return { id: row.id, username: row.username, role: row.role };
     }
