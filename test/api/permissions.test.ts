@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
+import sharp from 'sharp';
 import { hashPassword } from '../../src/api/passwords.js';
 import type { Permission, Role } from '../../src/api/permissions.js';
 import { insertAccount } from '../../src/db/admins.js';
-import { buildApi, type TestApi } from './helper.js';
+import { queueBroadcast } from '../../src/db/broadcasts.js';
+import { addFile } from '../../src/db/files.js';
+import { buildApi, PASSWORD, type TestApi } from './helper.js';
+import { addUsers } from './resources.js';
 
 /**
  * The role table of issue #7, written out again here (not read from src/api/permissions.ts),
@@ -20,46 +24,142 @@ const allowed: Record<Permission, Role[]> = {
   'accounts:manage': ['superadmin'],
 };
 
-/** Every route of the issue and the permission it needs; a missing route fails its cells. */
+/** What a call needs that a test must make first: a file or a broadcast of its own. */
+interface Fixtures {
+  file(): Promise<number>;
+  broadcast(): Promise<number>;
+  account: number;
+}
+
+type Request = { url: string; payload?: object | Buffer; headers?: Record<string, string> };
+
+/**
+ * Every route of the issue, the permission it needs, and the status of its success: a missing
+ * route fails its cells, and so does an allowed call that does not succeed.
+ */
 const routes: [
   method: InjectOptions['method'],
-  url: string,
+  path: string,
   permission: Permission,
-  body?: object,
+  success: number,
+  request: (fixtures: Fixtures) => Promise<Request> | Request,
 ][] = [
-  ['GET', '/api/files', 'read'],
-  ['GET', '/api/files/1', 'read'],
-  ['PATCH', '/api/files/1', 'files:write', { title: 'Renamed' }],
-  ['DELETE', '/api/files/999', 'files:write'],
-  ['POST', '/api/files/1/reprocess', 'files:write'],
-  ['GET', '/api/users', 'read'],
-  ['GET', '/api/users/1', 'read'],
-  ['POST', '/api/users/1/ban', 'users:ban'],
-  ['POST', '/api/users/1/unban', 'users:ban'],
-  ['POST', '/api/broadcasts', 'broadcasts:write', { text: 'Hello' }],
-  ['GET', '/api/broadcasts', 'read'],
-  ['GET', '/api/broadcasts/1', 'read'],
-  ['POST', '/api/broadcasts/1/cancel', 'broadcasts:write'],
-  ['GET', '/api/stats', 'read'],
-  ['GET', '/api/stats/downloads', 'read'],
-  ['GET', '/api/settings', 'read'],
-  ['PATCH', '/api/settings', 'settings:write', { protectContent: false }],
-  ['PUT', '/api/settings/thumbnail', 'settings:write'],
-  ['GET', '/api/admins', 'accounts:manage'],
-  ['POST', '/api/admins', 'accounts:manage'],
-  ['PATCH', '/api/admins/{target}', 'accounts:manage', { role: 'viewer' }],
-  ['GET', '/api/me', 'read'],
-  ['POST', '/api/me/password', 'read', { current: 'not the password', new: 'whatever it is' }],
-  ['GET', '/api/audit', 'audit:read'],
+  ['GET', '/api/files', 'read', 200, () => ({ url: '/api/files' })],
+  ['GET', '/api/files/:id', 'read', 200, async (f) => ({ url: `/api/files/${await f.file()}` })],
+  [
+    'PATCH',
+    '/api/files/:id',
+    'files:write',
+    200,
+    async (f) => ({ url: `/api/files/${await f.file()}`, payload: { title: 'Renamed' } }),
+  ],
+  [
+    'DELETE',
+    '/api/files/:id',
+    'files:write',
+    204,
+    async (f) => ({ url: `/api/files/${await f.file()}` }),
+  ],
+  [
+    'POST',
+    '/api/files/:id/reprocess',
+    'files:write',
+    202,
+    async (f) => ({ url: `/api/files/${await f.file()}/reprocess` }),
+  ],
+  ['GET', '/api/users', 'read', 200, () => ({ url: '/api/users' })],
+  ['GET', '/api/users/:id', 'read', 200, () => ({ url: `/api/users/${USER}` })],
+  ['POST', '/api/users/:id/ban', 'users:ban', 200, () => ({ url: `/api/users/${USER}/ban` })],
+  ['POST', '/api/users/:id/unban', 'users:ban', 200, () => ({ url: `/api/users/${USER}/unban` })],
+  [
+    'POST',
+    '/api/broadcasts',
+    'broadcasts:write',
+    201,
+    () => ({ url: '/api/broadcasts', payload: { text: 'Hello' } }),
+  ],
+  ['GET', '/api/broadcasts', 'read', 200, () => ({ url: '/api/broadcasts' })],
+  [
+    'GET',
+    '/api/broadcasts/:id',
+    'read',
+    200,
+    async (f) => ({ url: `/api/broadcasts/${await f.broadcast()}` }),
+  ],
+  [
+    'POST',
+    '/api/broadcasts/:id/cancel',
+    'broadcasts:write',
+    200,
+    async (f) => ({ url: `/api/broadcasts/${await f.broadcast()}/cancel` }),
+  ],
+  ['GET', '/api/stats', 'read', 200, () => ({ url: '/api/stats' })],
+  ['GET', '/api/stats/downloads', 'read', 200, () => ({ url: '/api/stats/downloads' })],
+  ['GET', '/api/settings', 'read', 200, () => ({ url: '/api/settings' })],
+  [
+    'PATCH',
+    '/api/settings',
+    'settings:write',
+    200,
+    () => ({ url: '/api/settings', payload: { protectContent: false } }),
+  ],
+  ['PUT', '/api/settings/thumbnail', 'settings:write', 200, () => thumbnailUpload()],
+  ['GET', '/api/admins', 'accounts:manage', 200, () => ({ url: '/api/admins' })],
+  [
+    'POST',
+    '/api/admins',
+    'accounts:manage',
+    201,
+    () => ({
+      url: '/api/admins',
+      payload: { username: `new${created++}`, password: 'long enough password', role: 'viewer' },
+    }),
+  ],
+  [
+    'PATCH',
+    '/api/admins/:id',
+    'accounts:manage',
+    200,
+    (f) => ({ url: `/api/admins/${f.account}`, payload: { role: 'editor' } }),
+  ],
+  ['GET', '/api/me', 'read', 200, () => ({ url: '/api/me' })],
+  ['GET', '/api/audit', 'audit:read', 200, () => ({ url: '/api/audit' })],
+  // Last: a changed password ends the caller's token.
+  [
+    'POST',
+    '/api/me/password',
+    'read',
+    204,
+    () => ({ url: '/api/me/password', payload: { current: PASSWORD, new: PASSWORD } }),
+  ],
 ];
+
+const USER = 5001;
+let created = 0;
+let thumbnail: Buffer;
+
+function thumbnailUpload(): Request {
+  const boundary = 'matrix-boundary';
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="t.png"\r\nContent-Type: image/png\r\n\r\n`,
+    ),
+    thumbnail,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return {
+    url: '/api/settings/thumbnail',
+    payload,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
 
 const callers = ['superadmin', 'admin', 'editor', 'viewer', 'no token'] as const;
 
 describe('the permission matrix: every route, every role, and no token', () => {
   let api: TestApi;
   const tokens = new Map<Role, string>();
-  let target = 0;
-  let created = 0;
+  let fixtures: Fixtures;
 
   before(async () => {
     api = await buildApi();
@@ -71,33 +171,54 @@ describe('the permission matrix: every route, every role, and no token', () => {
       password_hash: await hashPassword('target password'),
       role: 'viewer',
     });
-    target = account?.id ?? 0;
+    await addUsers(api, [{ id: USER, first_name: 'Matrix' }]);
+    thumbnail = await sharp({
+      create: { width: 40, height: 40, channels: 3, background: '#888888' },
+    })
+      .png()
+      .toBuffer();
+    let files = 0;
+    fixtures = {
+      account: account?.id ?? 0,
+      async file() {
+        files++;
+        const file = await addFile(api.db, {
+          file_id: `matrix-${files}`,
+          file_unique_id: `matrix-u-${files}`,
+          file_name: 'a.pdf',
+          mime_type: 'application/pdf',
+          title: `Matrix ${files}`,
+          type: 'document',
+          size: 10,
+        });
+        return file.id;
+      },
+      async broadcast() {
+        return (await queueBroadcast(api.db, { text: 'to cancel' })).id;
+      },
+    };
   });
   after(() => api.close());
 
-  for (const [method, url, permission, body] of routes) {
-    it(`${method} ${url} needs ${permission}`, async () => {
+  for (const [method, path, permission, success, request] of routes) {
+    it(`${method} ${path} needs ${permission}`, async () => {
       const cells: string[] = [];
       for (const caller of callers) {
+        const { url, payload, headers } = await request(fixtures);
         const token = caller === 'no token' ? undefined : tokens.get(caller);
-        const payload =
-          url === '/api/admins' && method === 'POST'
-            ? { username: `new${created++}`, password: 'long enough password', role: 'viewer' }
-            : body;
         const response = await api.app.inject({
           method,
-          url: url.replace('{target}', String(target)),
-          headers: token ? { authorization: `Bearer ${token}` } : {},
+          url,
+          headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
           ...(payload ? { payload } : {}),
         });
         const expected =
-          caller === 'no token' ? 401 : allowed[permission].includes(caller) ? 'allowed' : 403;
-        const status = response.statusCode;
-        const ok =
-          expected === 'allowed'
-            ? status !== 401 && status !== 403 && status < 500
-            : status === expected;
-        if (!ok) cells.push(`${caller}: expected ${expected}, got ${status} ${response.body}`);
+          caller === 'no token' ? 401 : allowed[permission].includes(caller) ? success : 403;
+        if (response.statusCode !== expected) {
+          cells.push(
+            `${caller}: expected ${expected}, got ${response.statusCode} ${response.body}`,
+          );
+        }
       }
       assert.deepEqual(cells, []);
     });
