@@ -156,10 +156,21 @@ export class JobQueue implements Processing {
       const result = await this.deps.process(file, this.options(job, file));
       if ('processed' in result) {
         // Together: a crash between the two would upload the copy a second time.
-        await db.transaction().execute(async (trx) => {
+        const current = await db.transaction().execute(async (trx) => {
+          // Renamed or sent for reprocessing meanwhile (admin API): this copy is stale.
+          const now = await findFile(trx, file.id);
+          if (now?.updated_at !== file.updated_at || now.title !== file.title) {
+            await retryJob(trx, job.id, Date.now(), 'the file changed while it was processed');
+            return false;
+          }
           await setProcessedFile(trx, file.id, result.processed);
           await finishJob(trx, job.id, 'done', { fileName: result.fileName });
+          return true;
         });
+        if (!current) {
+          log.info('the file changed while it was processed: processing it again');
+          return;
+        }
         log.info({ file_name: result.fileName }, 'file processed');
         await this.tell(job, { type: 'done', file, fileName: result.fileName });
       } else {

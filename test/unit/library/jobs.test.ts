@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type Db, openDatabase } from '../../../src/db/database.js';
-import { addFile, findFile } from '../../../src/db/files.js';
+import { addFile, findFile, updateFileDetails } from '../../../src/db/files.js';
 import { claimJob, enqueueJob, retryJob } from '../../../src/db/jobs.js';
 import { JobQueue, type JobQueueDeps } from '../../../src/library/jobs.js';
 import { ProcessFileError } from '../../../src/library/pool.js';
@@ -98,6 +98,23 @@ describe('processing jobs', () => {
     const file = await findFile(db, id);
     assert.equal(file?.processed_file_unique_id, 'copy-unique-1');
     assert.equal(file?.processed_type, 'document');
+  });
+
+  it('makes the copy again when the file is renamed while its job runs', async () => {
+    const id = await addQueued(4);
+    const titles: string[] = [];
+    await start(async (file) => {
+      titles.push(file.title);
+      // The first run: an admin renames the file (PATCH /api/files/:id) before it ends.
+      if (titles.length === 1) await updateFileDetails(db, id, { title: 'Renamed' });
+      return processed(titles.length);
+    }).start();
+    const deadline = Date.now() + 5000;
+    while ((await job(id)).status !== 'done' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.deepEqual(titles, ['Lesson 4', 'Renamed']);
+    assert.equal((await findFile(db, id))?.processed_file_id, 'copy-2');
   });
 
   it('does not count a run cut short by shutdown', async () => {
