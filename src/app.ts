@@ -16,17 +16,15 @@ import { createJobNotifier } from './bot/job-notices.js';
 import { BroadcastActor } from './broadcast/actor.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/database.js';
-import { pruneHealth } from './db/health.js';
 import { AutoDelete } from './library/auto-delete.js';
 import { JobQueue } from './library/jobs.js';
+import { Maintenance } from './library/maintenance.js';
 import { createPool, type ProcessingPool } from './library/pool.js';
 import { processFile } from './library/processing.js';
 import { ThumbnailStore } from './library/thumbnail-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { createScrubber } from './scrub.js';
 import { environmentSettings, LiveSettings } from './settings.js';
-
-const HEALTH_RETENTION_MS = 30 * 24 * 3600_000;
 
 /** What one process runs: the bot and the admin API (`npm start`), or one of them (PM2). */
 export type AppRole = Config['role'];
@@ -120,6 +118,7 @@ function createBotPart(shared: Shared): Part {
   // Job notices and broadcast reports: a client of their own, with the bot's retries.
   const notices = new Api(config.botToken, { apiRoot: config.apiRoot });
   configureApi(notices, logger, BOT_API_RETRY);
+  const sessionsDir = join(config.dataDir, 'sessions');
   const jobs = new JobQueue({
     db,
     logger,
@@ -162,7 +161,7 @@ function createBotPart(shared: Shared): Part {
     db,
     logger,
     scrub: shared.scrub,
-    sessionsDir: join(config.dataDir, 'sessions'),
+    sessionsDir,
     processing: jobs,
     settings,
     broadcasts,
@@ -176,12 +175,13 @@ function createBotPart(shared: Shared): Part {
     logger,
     deleteMessage: (chatId, messageId) => deleteMessageQuietly(bot.api, chatId, messageId),
   });
+  // Keeps every growing table and folder within its retention (README, Settings).
+  const maintenance = new Maintenance({ db, logger, retention: config.retention, sessionsDir });
   let runner: ReturnType<typeof run> | undefined;
 
   return {
     async start() {
       await settings.start();
-      await pruneHealth(db, HEALTH_RETENTION_MS);
       // Whatever a crash left half-downloaded goes; jobs start from scratch anyway.
       await rm(tempDir, { recursive: true, force: true });
       await mkdir(tempDir, { recursive: true });
@@ -196,6 +196,7 @@ function createBotPart(shared: Shared): Part {
               'chosen_inline_result',
               'my_chat_member',
               'chat_join_request',
+              'chat_member',
             ],
           },
           // Its own console logging would print node-fetch errors, which carry the token.
@@ -210,6 +211,7 @@ function createBotPart(shared: Shared): Part {
       await jobs.start();
       broadcasts.start();
       autoDelete.start();
+      maintenance.start();
       logger.info({ username: bot.botInfo.username, api_root: config.apiRoot }, 'bot started');
       const menuFailed = (error: unknown) =>
         logger.warn({ err: error }, 'could not publish the command menu');
@@ -222,7 +224,7 @@ function createBotPart(shared: Shared): Part {
       // Running jobs are cancelled first (they run again after the restart), so a download
       // waiting for one is answered with the original instead of holding shutdown up.
       await Promise.all([jobs.stop(), broadcasts.stop()]);
-      await autoDelete.stop();
+      await Promise.all([autoDelete.stop(), maintenance.stop()]);
       await inFlight.drain();
       // The runner confirms an offset only with its next getUpdates: confirm the last batch
       // now, or Telegram would deliver it again after the restart.

@@ -24,6 +24,15 @@ const boolean = z
   .default('false')
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** A retention period: a whole number of days or hours, at least 1. */
+const period = (unit: 'days' | 'hours', fallback: number) =>
+  z.coerce
+    .number({ message: `must be a whole number of ${unit}` })
+    // Not .int(): its issue carries no input, which would read as "is required".
+    .refine(Number.isInteger, `must be a whole number of ${unit}`)
+    .min(1, `must be at least 1 (${unit})`)
+    .default(fallback);
+
 const userId = z
   .string()
   .regex(/^\d{1,15}$/, 'must be a numeric Telegram user id')
@@ -131,6 +140,12 @@ const schema = z
       .positive('must be positive')
       .max(1000, 'must be at most 1000 (the paid broadcast limit)')
       .default(1000),
+    DOWNLOADS_RETENTION_DAYS: period('days', 90),
+    BROADCAST_RETENTION_DAYS: period('days', 30),
+    BROADCAST_DRAFT_HOURS: period('hours', 24),
+    JOIN_REQUEST_RETENTION_DAYS: period('days', 7),
+    HEALTH_RETENTION_DAYS: period('days', 30),
+    SESSION_RETENTION_DAYS: period('days', 30),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -166,6 +181,9 @@ const schema = z
 
 type Env = z.infer<typeof schema>;
 
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
+
 /** The validated settings, read once at start-up. */
 export interface Config {
   botToken: string;
@@ -197,12 +215,29 @@ export interface Config {
   broadcastRate: number;
   /** Paid broadcasts (allow_paid_broadcast, Telegram Stars) and their rate. */
   broadcastPaid: { enabled: boolean; rate: number };
+  /** How long rows and files are kept (README, Settings), in Unix ms. */
+  retention: Retention;
   logLevel: Env['LOG_LEVEL'];
   logFile: string | undefined;
   /** What this process runs: the bot and the API (all), or one of them (two PM2 apps). */
   role: Env['APP_ROLE'];
   /** A shutdown that takes longer is cut short with exit code 1. */
   shutdownTimeoutMs: number;
+}
+
+/** How long each growing table or folder keeps its rows or files, in milliseconds. */
+export interface Retention {
+  /** Download rows, then folded into per-file daily counts. */
+  downloads: number;
+  /** Recipient rows of a finished broadcast; the broadcast keeps its counts. */
+  broadcastRecipients: number;
+  /** A broadcast draft never sent. */
+  broadcastDrafts: number;
+  /** A join request never settled. */
+  joinRequests: number;
+  healthChecks: number;
+  /** A session file not written for this long (an abandoned dialog). */
+  sessions: number;
 }
 
 /** A setting that is missing or invalid; the message names the variable. */
@@ -253,6 +288,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     broadcastRate: e.BROADCAST_RATE,
     broadcastPaid: { enabled: e.BROADCAST_PAID, rate: e.BROADCAST_PAID_RATE },
+    retention: {
+      downloads: e.DOWNLOADS_RETENTION_DAYS * DAY_MS,
+      broadcastRecipients: e.BROADCAST_RETENTION_DAYS * DAY_MS,
+      broadcastDrafts: e.BROADCAST_DRAFT_HOURS * HOUR_MS,
+      joinRequests: e.JOIN_REQUEST_RETENTION_DAYS * DAY_MS,
+      healthChecks: e.HEALTH_RETENTION_DAYS * DAY_MS,
+      sessions: e.SESSION_RETENTION_DAYS * DAY_MS,
+    },
     logLevel: e.LOG_LEVEL,
     logFile: e.LOG_FILE,
     role: e.APP_ROLE,

@@ -26,7 +26,7 @@ import { unhandledFeature } from './features/unhandled.js';
 import { uploadFeature } from './features/upload.js';
 import { errorHandler } from './handlers/error.js';
 import { attachContext } from './middlewares/context.js';
-import { type FloodOptions, floodLimit } from './middlewares/flood.js';
+import { DEFAULT_FLOOD, type FloodOptions, floodLimit } from './middlewares/flood.js';
 import { InFlight } from './middlewares/in-flight.js';
 import { userMiddleware } from './middlewares/user.js';
 import { answerCallbackQueriesQuietly } from './query-answers.js';
@@ -86,7 +86,7 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
   const protectedBot = bot.errorBoundary(errorHandler(i18n, deps.scrub));
   protectedBot.use(userMiddleware);
   protectedBot.use(i18n);
-  protectedBot.use(floodLimit(deps.flood ?? { limit: 8, windowMs: 5000 }));
+  protectedBot.use(floodLimit(deps.flood ?? DEFAULT_FLOOD));
   protectedBot.use(sequentialize((ctx) => (ctx.chat ?? ctx.from)?.id.toString()));
   protectedBot.use(
     session({

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FileAdapter } from '@grammyjs/storage-file';
 import type { Logger } from '../logger.js';
@@ -9,7 +9,9 @@ import type { Logger } from '../logger.js';
  * chat; and it takes any read error for "no session", so a passing EMFILE would overwrite a
  * real session with a fresh one. Here a write goes to a temporary file renamed over the old
  * one (atomic on POSIX), only a missing file means no session, and a file that cannot be
- * parsed resets the session with a log line.
+ * parsed resets the session with a log line. A session with nothing in it is not a file at
+ * all: everything else about a user lives in the database, so only chats with state to keep
+ * (an open dialog, a search's pages) take a file.
  */
 export class AtomicFileAdapter<T> extends FileAdapter<T> {
   private readonly dir: string;
@@ -40,9 +42,14 @@ export class AtomicFileAdapter<T> extends FileAdapter<T> {
 
   override async write(key: string, value: T): Promise<void> {
     const path = sessionPath(this.dir, key);
+    const text = this.serializer(value);
+    if (text === '{}') {
+      await rm(path, { force: true });
+      return;
+    }
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    await writeFile(temporary, this.serializer(value), 'utf8');
+    await writeFile(temporary, text, 'utf8');
     await rename(temporary, path);
   }
 }

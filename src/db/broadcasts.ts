@@ -216,6 +216,20 @@ export async function markRecipient(
 export type BroadcastCounts = Record<BroadcastRecipientsTable['status']['__select__'], number>;
 
 export async function countRecipients(db: Db, broadcastId: number): Promise<BroadcastCounts> {
+  const kept = await db
+    .selectFrom('broadcasts')
+    .select(['sent_count', 'blocked_count', 'failed_count'])
+    .where('id', '=', broadcastId)
+    .executeTakeFirst();
+  // Pruned recipients left their counts on the broadcast.
+  if (kept && kept.sent_count !== null) {
+    return {
+      pending: 0,
+      sent: kept.sent_count,
+      blocked: kept.blocked_count ?? 0,
+      failed: kept.failed_count ?? 0,
+    };
+  }
   const rows = await db
     .selectFrom('broadcast_recipients')
     .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
@@ -225,4 +239,63 @@ export async function countRecipients(db: Db, broadcastId: number): Promise<Broa
   const counts: BroadcastCounts = { pending: 0, sent: 0, blocked: 0, failed: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
+}
+
+/** Deletes drafts created before `before` (Unix ms) and never sent; returns how many. */
+export async function expireDrafts(db: Db, before: number): Promise<number> {
+  const result = await db
+    .deleteFrom('broadcasts')
+    .where('status', '=', 'draft')
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * Prunes the recipient rows of one broadcast that finished (done or cancelled) before `before`
+ * (Unix ms), up to `limit` rows, after keeping their counts on the broadcast. Returns how many
+ * rows it deleted: 0 when no finished broadcast has recipients left to prune.
+ */
+export async function pruneRecipients(db: Db, before: number, limit: number): Promise<number> {
+  if (!db.isTransaction) {
+    return db.transaction().execute((trx) => pruneRecipients(trx, before, limit));
+  }
+  const finished = await db
+    .selectFrom('broadcasts')
+    .select(['id', 'sent_count'])
+    .where('status', 'in', ['done', 'cancelled'])
+    .where('finished_at', '<', before)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('broadcast_recipients')
+          .select('user_id')
+          .whereRef('broadcast_recipients.broadcast_id', '=', 'broadcasts.id'),
+      ),
+    )
+    .orderBy('id')
+    .executeTakeFirst();
+  if (!finished) return 0;
+  if (finished.sent_count === null) {
+    const counts = await countRecipients(db, finished.id);
+    await db
+      .updateTable('broadcasts')
+      .set({ sent_count: counts.sent, blocked_count: counts.blocked, failed_count: counts.failed })
+      .where('id', '=', finished.id)
+      .execute();
+  }
+  const result = await db
+    .deleteFrom('broadcast_recipients')
+    .where('broadcast_id', '=', finished.id)
+    .where(
+      'user_id',
+      'in',
+      db
+        .selectFrom('broadcast_recipients')
+        .select('user_id')
+        .where('broadcast_id', '=', finished.id)
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -28,6 +28,9 @@ export async function openDatabase(file: string): Promise<Db> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  // 64 MiB of page cache (SQLite's default is 2 MiB): at a million files the database is half
+  // a gigabyte, and a search reads up to a thousand rows spread across it.
+  sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   try {
     // Kysely's SQLite migrator takes no lock: processes starting together on one file (the

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 
+const DAY_MS = 86_400_000;
+
 /**
  * Records that a user downloaded a file and adds one to the file's downloads_count, both or
  * neither (one transaction). Returns false, recording nothing, when the file is gone.
@@ -21,11 +23,10 @@ export async function recordDownload(db: Db, userId: number, fileId: number): Pr
   return true;
 }
 
-const DAY_MS = 24 * 3600_000;
-
 /**
  * Downloads per day over the last `days` days (today included, UTC), oldest first, with the
- * days without downloads as zeros.
+ * days without downloads as zeros. Reads the per-day counts a trigger keeps (migration 0008),
+ * so it costs the same at ten million downloads and outlives the downloads retention.
  */
 export async function downloadsPerDay(
   db: Db,
@@ -35,15 +36,12 @@ export async function downloadsPerDay(
   const today = Math.floor(now / DAY_MS);
   const first = today - days + 1;
   const rows = await db
-    .selectFrom('downloads')
-    .select([
-      sql<number>`created_at / ${sql.lit(DAY_MS)}`.as('day'),
-      (eb) => eb.fn.countAll<number>().as('downloads'),
-    ])
-    .where('created_at', '>=', first * DAY_MS)
-    .groupBy('day')
+    .selectFrom('download_days')
+    .select(['day', 'count'])
+    .where('day', '>=', first)
+    .where('day', '<=', today)
     .execute();
-  const byDay = new Map(rows.map((row) => [Number(row.day), Number(row.downloads)]));
+  const byDay = new Map(rows.map((row) => [row.day, row.count]));
   return Array.from({ length: days }, (_, index) => {
     const day = first + index;
     return {
@@ -51,4 +49,40 @@ export async function downloadsPerDay(
       downloads: byDay.get(day) ?? 0,
     };
   });
+}
+
+/**
+ * Folds up to `limit` download rows older than `before` (Unix ms) into download_history's
+ * per-file, per-UTC-day counts, in one transaction; returns how many rows it folded. Call it
+ * until it folds fewer than `limit`: small batches keep each write short.
+ */
+export async function foldDownloads(db: Db, before: number, limit: number): Promise<number> {
+  if (!db.isTransaction)
+    return db.transaction().execute((trx) => foldDownloads(trx, before, limit));
+  const oldest = db
+    .selectFrom('downloads')
+    .select('id')
+    .where('created_at', '<', before)
+    .orderBy('created_at')
+    .limit(limit);
+  await db
+    .insertInto('download_history')
+    .columns(['file_id', 'day', 'count'])
+    .expression((eb) =>
+      eb
+        .selectFrom('downloads')
+        .select([
+          'file_id',
+          sql<number>`created_at / ${sql.lit(DAY_MS)}`.as('day'),
+          (eb) => eb.fn.countAll<number>().as('count'),
+        ])
+        .where('id', 'in', oldest)
+        .groupBy(['file_id', 'day']),
+    )
+    .onConflict((oc) =>
+      oc.columns(['file_id', 'day']).doUpdateSet({ count: sql`count + excluded.count` }),
+    )
+    .execute();
+  const folded = await db.deleteFrom('downloads').where('id', 'in', oldest).executeTakeFirst();
+  return Number(folded.numDeletedRows);
 }

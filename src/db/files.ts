@@ -8,10 +8,6 @@ import type { FileKind, FilesTable, LibraryFile } from './schema.js';
 // 0002): every function here that writes a title or tags writes their normalised copies in the
 // same statement, so an insert, edit or delete and its index change commit or fail together.
 
-/** Relevance weights for bm25: a hit in the title counts more than one in the tags. */
-const TITLE_WEIGHT = 5;
-const TAGS_WEIGHT = 1;
-
 const COLUMNS = [
   'id',
   'file_id',
@@ -31,8 +27,6 @@ const COLUMNS = [
   'created_at',
   'updated_at',
 ] as const satisfies readonly (keyof LibraryFile)[];
-
-const QUALIFIED_COLUMNS = COLUMNS.map((column) => `files.${column}` as const);
 
 /** A file to add to the library; tags are given one by one and stored normalised. */
 export interface NewFile
@@ -191,78 +185,48 @@ export async function listFiles(
   return { items, total };
 }
 
-/** How many files match every word of a search. */
-export async function countMatchingFiles(
-  db: Db,
-  words: SearchWords,
-  type?: KindFilter,
-): Promise<number> {
-  const match = toMatchExpression(words);
-  if (match === null) return 0;
-  let query = db.selectFrom('files_fts').where(sql<boolean>`files_fts MATCH ${match}`);
-  if (type) {
-    query = query.innerJoin('files', 'files.id', 'files_fts.rowid').where('files.type', '=', type);
-  }
-  const row = await query
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return row.count;
+/**
+ * The longest prefix the full-text index keeps a list for (migration 0008). A longer word is
+ * looked up by its first this many characters, so the caller must check the rest.
+ */
+export const INDEXED_PREFIX = 8;
+
+/** A file matching a search, with what ranking it needs and nothing more. */
+export interface SearchMatch {
+  id: number;
+  search_title: string;
+  search_tags: string;
+  downloads_count: number;
 }
 
 /**
- * One page of the files matching every word of a search, best first: bm25 relevance with the
- * title above the tags, then the most downloaded, then the oldest.
+ * The newest files (highest ids) matching every word of a search, at most `limit` of them.
+ * Read in id order straight off the full-text index, so the work is bounded by `limit`, not by
+ * how many files match: nothing is scored or sorted here.
  */
-export async function listMatchingFiles(
+export async function findMatches(
   db: Db,
   words: SearchWords,
-  page: { limit: number; offset: number; type?: KindFilter },
-): Promise<LibraryFile[]> {
+  limit: number,
+  type?: KindFilter,
+): Promise<SearchMatch[]> {
   const match = toMatchExpression(words);
-  if (match === null || page.limit < 1) return [];
-  // Scoring every match is unavoidable, but looking each one up in files for the tie-break is
-  // not: only files scoring at least as well as the page's last one by bm25 alone can be on it,
-  // so only those are joined (a fifth to a third faster on broad queries). No cutoff row means
-  // the page runs past the last match, and then every match is wanted.
-  const score = sql<number>`bm25(files_fts, ${sql.lit(TITLE_WEIGHT)}, ${sql.lit(TAGS_WEIGHT)})`;
-  const type = page.type;
-  return db
-    .with(
-      (cte) => cte('matches').materialized(),
-      (qb) => {
-        const matches = qb
-          .selectFrom('files_fts')
-          .select([sql<number>`files_fts.rowid`.as('id'), score.as('score')])
-          .where(sql<boolean>`files_fts MATCH ${match}`);
-        return type
-          ? matches.innerJoin('files', 'files.id', 'files_fts.rowid').where('files.type', '=', type)
-          : matches;
-      },
-    )
-    .with('cutoff', (qb) =>
-      qb
-        .selectFrom('matches')
-        .select('score')
-        .orderBy('score')
-        .limit(1)
-        .offset(page.offset + page.limit - 1),
-    )
-    .selectFrom('matches')
-    .innerJoin('files', 'files.id', 'matches.id')
-    .select(QUALIFIED_COLUMNS)
-    .where((eb) =>
-      eb(
-        'matches.score',
-        '<=',
-        eb.fn.coalesce(eb.selectFrom('cutoff').select('score'), sql<number>`9e999`),
-      ),
-    )
-    .orderBy('matches.score')
-    .orderBy('files.downloads_count', 'desc')
-    .orderBy('files.id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
+  if (match === null || limit < 1) return [];
+  let query = db
+    .selectFrom('files_fts')
+    .innerJoin('files', 'files.id', 'files_fts.rowid')
+    .select(['files.id', 'files.search_title', 'files.search_tags', 'files.downloads_count'])
+    .where(sql<boolean>`files_fts MATCH ${match}`);
+  if (type) query = query.where('files.type', '=', type);
+  return query.orderBy('files_fts.rowid', 'desc').limit(limit).execute();
+}
+
+/** The files with these ids, in the order given; ids of files that are gone are skipped. */
+export async function findFiles(db: Db, ids: readonly number[]): Promise<LibraryFile[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('files').select(COLUMNS).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 function toRow(file: NewFile): Insertable<FilesTable> {
@@ -270,14 +234,21 @@ function toRow(file: NewFile): Insertable<FilesTable> {
   return { ...file, tags, search_title: toSearchText(file.title), search_tags: toSearchText(tags) };
 }
 
-// Each form becomes a quoted prefix term, so nothing the user typed is read as FTS5 syntax
-// (operators, column filters, NEAR, stray quotes); the forms of a word are alternatives and all
-// words are required. Null when nothing can match: no words, or a word with no forms.
+// Each form becomes a quoted term, so nothing the user typed is read as FTS5 syntax (operators,
+// column filters, NEAR, stray quotes); the forms of a word are alternatives and all words are
+// required. Forms of two or more characters are prefixes, cut to the indexed length; a
+// one-character form is a whole word, since the index has no one-character prefixes and
+// expanding one means merging the entries of every word starting with that letter. Null when
+// nothing can match: no words, or a word with no forms.
 function toMatchExpression(words: SearchWords): string | null {
   if (words.length === 0 || words.some((forms) => forms.length === 0)) return null;
   return words
     .map((forms) => {
-      const terms = forms.map((form) => `"${form.replaceAll('"', '""')}"*`);
+      const terms = forms.map((form) => {
+        const chars = [...form];
+        const term = chars.slice(0, INDEXED_PREFIX).join('').replaceAll('"', '""');
+        return chars.length > 1 ? `"${term}"*` : `"${term}"`;
+      });
       return terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
     })
     .join(' AND ');

@@ -20,10 +20,11 @@ export async function recordHealth(db: Db, event: HealthEvent): Promise<void> {
     .execute();
 }
 
-/** Deletes events older than `maxAgeMs`, so an error loop cannot fill the disk. */
-export async function pruneHealth(db: Db, maxAgeMs: number): Promise<void> {
-  await db
+/** Deletes events from before `before` (Unix ms), so an error loop cannot fill the disk. */
+export async function pruneHealth(db: Db, before: number): Promise<number> {
+  const result = await db
     .deleteFrom('health_checks')
-    .where('created_at', '<', Date.now() - maxAgeMs)
-    .execute();
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

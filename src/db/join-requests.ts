@@ -1,11 +1,14 @@
 import type { Db } from './database.js';
 
-/** Remembers that a user asked to join a channel (a chat_join_request update). */
+/**
+ * Remembers that a user asked to join a channel (a chat_join_request update); asking again
+ * refreshes the request.
+ */
 export async function addJoinRequest(db: Db, chatId: number, userId: number): Promise<void> {
   await db
     .insertInto('join_requests')
     .values({ chat_id: chatId, user_id: userId })
-    .onConflict((oc) => oc.doNothing())
+    .onConflict((oc) => oc.columns(['chat_id', 'user_id']).doUpdateSet({ created_at: Date.now() }))
     .execute();
 }
 
@@ -31,4 +34,13 @@ export async function removeJoinRequest(db: Db, chatId: number, userId: number):
     .where('chat_id', '=', chatId)
     .where('user_id', '=', userId)
     .execute();
+}
+
+/** Forgets requests made before `before` (Unix ms); returns how many. */
+export async function pruneJoinRequests(db: Db, before: number): Promise<number> {
+  const result = await db
+    .deleteFrom('join_requests')
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

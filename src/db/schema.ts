@@ -66,6 +66,26 @@ export interface DownloadsTable {
   created_at: CreatedAt;
 }
 
+/** Running totals kept by triggers (migration 0008): users, users_blocked, files, downloads. */
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+/** Downloads of the whole library per UTC day, kept by a trigger. */
+export interface DownloadDaysTable {
+  /** Unix ms / 86,400,000. */
+  day: number;
+  count: number;
+}
+
+/** Download rows past their retention, folded into counts per file and UTC day. */
+export interface DownloadHistoryTable {
+  file_id: number;
+  day: number;
+  count: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -132,6 +152,10 @@ export interface BroadcastsTable {
   created_at: CreatedAt;
   started_at: number | null;
   finished_at: number | null;
+  /** What the recipients came to, kept once their rows are pruned (null until then). */
+  sent_count: number | null;
+  blocked_count: number | null;
+  failed_count: number | null;
 }
 
 export interface BroadcastRecipientsTable {
@@ -186,6 +210,9 @@ export interface Database {
   files: FilesTable;
   files_fts: FilesFtsTable;
   downloads: DownloadsTable;
+  counters: CountersTable;
+  download_days: DownloadDaysTable;
+  download_history: DownloadHistoryTable;
   settings: SettingsTable;
   health_checks: HealthChecksTable;
   join_requests: JoinRequestsTable;

@@ -1,11 +1,29 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { Db } from '../db/database.js';
-import { countMatchingFiles, type KindFilter, listMatchingFiles } from '../db/files.js';
+import {
+  findFiles,
+  findMatches,
+  INDEXED_PREFIX,
+  type KindFilter,
+  type SearchMatch,
+} from '../db/files.js';
 import type { LibraryFile } from '../db/schema.js';
 import { searchWords } from './normalize.js';
 
-// Words past this are ignored: a long message of one-letter words would otherwise become a
-// query costly enough to stall the database for everyone.
+// Words past this are ignored: each word is one more list of index entries to intersect.
 const MAX_WORDS = 8;
+
+/**
+ * At most this many matches are read, ranked and paged through; a broader search shows
+ * "1000+" and its newest 1000 matches, ranked. This bounds every search's work whatever the
+ * library's size or the page asked for: the bot answers everyone from one thread, and SQLite
+ * blocks it while a query runs.
+ */
+export const MATCH_CAP = 1000;
+
+/** Relevance of a hit: one in the title counts more than one in the tags. */
+const TITLE_WEIGHT = 5;
+const TAGS_WEIGHT = 1;
 
 /** Which page of results to return and how long pages are. */
 export interface SearchOptions {
@@ -20,34 +38,104 @@ export interface SearchOptions {
 /** One page of search results. */
 export interface SearchResult {
   items: LibraryFile[];
-  /** How many files match in all. */
+  /** How many files match in all, counted up to {@link MATCH_CAP}. */
   total: number;
+  /** More than {@link MATCH_CAP} files match: show the total as "1000+". */
+  capped: boolean;
   /** The page returned, after clamping; 1 when nothing matched. */
   page: number;
-  /** How many pages there are; 0 when nothing matched. */
+  /** How many pages there are (of the first {@link MATCH_CAP} matches); 0 when nothing matched. */
   pages: number;
 }
 
 /**
  * Searches the library's titles and tags. Every word of the query must match the start of a
- * word in the file (`gram` finds "Grammar"), in any apostrophe form and in either Uzbek script;
- * results come best first. An empty or punctuation-only query finds nothing.
+ * word in the file (`gram` finds "Grammar"; a one-letter word only the same whole word), in any
+ * apostrophe form and in either Uzbek script. Results come best first (title hits above tag
+ * hits, a word matched in more of its forms above fewer), then the most downloaded, then the
+ * oldest. An empty or punctuation-only query finds nothing.
  */
 export async function searchFiles(
   db: Db,
   query: string,
   { page = 1, pageSize = 10, type }: SearchOptions = {},
 ): Promise<SearchResult> {
+  await searchTurn();
   const size = Number.isFinite(pageSize) ? Math.max(1, Math.floor(pageSize)) : 10;
   const words = searchWords(query).slice(0, MAX_WORDS);
-  const total = await countMatchingFiles(db, words, type);
+  const matches = await findMatches(db, words, MATCH_CAP + 1, type);
+  const capped = matches.length > MATCH_CAP;
+  const ranked = rank(matches.slice(0, MATCH_CAP), words);
+  const total = ranked.length;
   const pages = Math.ceil(total / size);
   const current = Math.min(Math.max(1, Math.floor(page) || 1), Math.max(1, pages));
-  if (total === 0) return { items: [], total, page: current, pages };
-  const items = await listMatchingFiles(db, words, {
-    limit: size,
-    offset: (current - 1) * size,
-    type,
-  });
-  return { items, total, page: current, pages };
+  const onPage = ranked.slice((current - 1) * size, current * size);
+  const items = await findFiles(
+    db,
+    onPage.map((match) => match.id),
+  );
+  return { items, total, capped, page: current, pages };
+}
+
+function rank(matches: SearchMatch[], words: readonly (readonly string[])[]): SearchMatch[] {
+  const terms = words.map((forms) =>
+    forms.map((form) => {
+      const length = [...form].length;
+      return { text: fold(form), prefix: length > 1, long: length > INDEXED_PREFIX };
+    }),
+  );
+  const scored: { match: SearchMatch; score: number }[] = [];
+  for (const match of matches) {
+    const title = fold(match.search_title).split(' ');
+    const tags = fold(match.search_tags).split(' ');
+    let score = 0;
+    let whole = true;
+    for (const forms of terms) {
+      let found = false;
+      for (const form of forms) {
+        const hits = (token: string) =>
+          form.prefix ? token.startsWith(form.text) : token === form.text;
+        const inTitle = title.some(hits);
+        const inTags = tags.some(hits);
+        score += (inTitle ? TITLE_WEIGHT : 0) + (inTags ? TAGS_WEIGHT : 0);
+        found ||= inTitle || inTags;
+      }
+      // The index matched a long word on its first characters only; the rest must match too.
+      if (!found && forms.some((form) => form.long)) whole = false;
+    }
+    if (whole) scored.push({ match, score });
+  }
+  return scored
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        b.match.downloads_count - a.match.downloads_count ||
+        a.match.id - b.match.id,
+    )
+    .map(({ match }) => match);
+}
+
+// The index folds Latin diacritics (remove_diacritics 2: "cafe" finds "café") but not
+// Cyrillic ones (й, ў, ё stay letters of their own); ranking compares the same way. Most text
+// has no accented Latin letter at all, and skipping the normalisations for it is most of the
+// ranking's speed.
+const ACCENTED_LATIN = /[\u00C0-\u024F\u1E00-\u1EFF]/u;
+function fold(text: string): string {
+  if (!ACCENTED_LATIN.test(text)) return text;
+  return text
+    .normalize('NFD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC');
+}
+
+// better-sqlite3 runs queries synchronously and Kysely hands its connection from one query to
+// the next in microtasks, so a burst of searches would otherwise run back to back without the
+// event loop turning once. Searches take turns instead, one per turn of the loop, so timers,
+// network replies and other updates get in between and no burst holds the bot for longer
+// than one (bounded) search.
+let lastTurn = Promise.resolve();
+function searchTurn(): Promise<void> {
+  const turn = lastTurn.then(() => nextLoopTurn());
+  lastTurn = turn;
+  return turn;
 }

@@ -70,15 +70,18 @@ describe('admin commands', () => {
       [delta, 5],
       [echo, 4],
       [foxtrot, 3],
-      [charlie, 1],
     ] as const) {
       for (let i = 0; i < times; i++) await recordDownload(db, u4.id, file.id);
     }
-    // Charlie's one download was two days ago.
+    // Charlie's one download was two days ago (the daily counts are kept as rows go in).
     await db
-      .updateTable('downloads')
-      .set({ created_at: Date.now() - 2 * 24 * 3600_000 })
-      .where('file_id', '=', charlie.id)
+      .insertInto('downloads')
+      .values({ user_id: u4.id, file_id: charlie.id, created_at: Date.now() - 2 * 24 * 3600_000 })
+      .execute();
+    await db
+      .updateTable('files')
+      .set({ downloads_count: 1 })
+      .where('id', '=', charlie.id)
       .execute();
     await eventually(
       async () => (await findFile(db, bravo.id))?.downloads_count === 1,

@@ -63,6 +63,23 @@ describe('force-subscribe', () => {
     await world.ask(user, '/start', /^Hello, Malika!/);
   });
 
+  it('forgets a join request once an admin approves it', async () => {
+    const { emu } = world;
+    const user = emu.user({ first_name: 'Approved', language_code: 'en' });
+    emu.joinRequest(user, CLUB);
+    const db = await world.db();
+    const request = () =>
+      db
+        .selectFrom('join_requests')
+        .select('user_id')
+        .where('chat_id', '=', CLUB)
+        .where('user_id', '=', user.id)
+        .executeTakeFirst();
+    await eventually(request, 'the join request to be recorded');
+    emu.settleJoinRequest(user, CLUB, true);
+    await eventually(async () => (await request()) === undefined, 'the request to be removed');
+  });
+
   it('"check again" lets the user in after joining and replays the deep link', async () => {
     const { emu } = world;
     const user = emu.user({ first_name: 'Sardor', language_code: 'en' });

@@ -52,6 +52,26 @@ describe('emulator chats and members', () => {
     assert.equal(inaccessible.description, 'Bad Request: member list is inaccessible');
   });
 
+  it('sends chat_member when an admin approves a join request, nothing when one declines', async () => {
+    const channel = emu.channel();
+    const [approved, declined] = [emu.user(), emu.user()];
+    emu.joinRequest(approved, channel.id);
+    emu.joinRequest(declined, channel.id);
+    const update = emu.settleJoinRequest(approved, channel.id, true);
+    const change = update?.chat_member;
+    assert.deepEqual(
+      [change?.chat.id, change?.old_chat_member.status, change?.new_chat_member.status],
+      [channel.id, 'left', 'member'],
+    );
+    assert.equal(change?.new_chat_member.user.id, approved.id);
+    assert.equal((await bot.api.getChatMember(channel.id, approved.id)).status, 'member');
+    assert.equal(emu.settleJoinRequest(declined, channel.id, false), undefined);
+    assert.equal((await bot.api.getChatMember(channel.id, declined.id)).status, 'left');
+    // Settled: a second answer to either request changes nothing.
+    assert.equal(emu.settleJoinRequest(approved, channel.id, true), undefined);
+    assert.equal(emu.settleJoinRequest(declined, channel.id, true), undefined);
+  });
+
   it('keeps a join requester left until approved', async () => {
     const channel = emu.channel();
     const user = emu.user();

@@ -260,6 +260,14 @@ export class Emulator {
     return this.people.joinRequest(user, channelId);
   }
 
+  /**
+   * A channel admin approves (a chat_member update, left -> member) or declines (no update,
+   * as in Telegram) the user's pending join request.
+   */
+  settleJoinRequest(user: User, channelId: number, approve: boolean): Update | undefined {
+    return this.people.settleJoinRequest(user, channelId, approve);
+  }
+
   /** Queues any update; update_id is assigned. */
   pushUpdate(update: NewUpdate): Update {
     return this.state.updates.push(update);

@@ -99,6 +99,29 @@ export class People {
     });
   }
 
+  /**
+   * A channel admin settles the user's join request. Approved, the user becomes a member and
+   * the bot, an administrator there, gets a chat_member update (left -> member); declined,
+   * no membership changes, so Telegram sends nothing. Undefined when nothing is sent.
+   */
+  settleJoinRequest(user: User, channelId: number, approve: boolean): Update | undefined {
+    const channel = this.state.chats.channelState(channelId);
+    if (!channel.pendingJoins.delete(user.id) || !approve) return undefined;
+    const member = this.state.chats.userState(user.id).user;
+    const old = channel.members.get(user.id) ?? 'left';
+    channel.members.set(user.id, 'member');
+    return this.state.updates.push({
+      chat_member: {
+        chat: channel.chat,
+        from: this.state.chats.bot,
+        date: now(),
+        old_chat_member: chatMember(old, member),
+        new_chat_member: chatMember('member', member),
+        via_join_request: true,
+      },
+    });
+  }
+
   /** A new callback or inline query id, open for an answer from now. */
   private openQuery(): string {
     const id = randomBytes(8).readBigUInt64BE().toString();

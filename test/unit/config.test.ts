@@ -126,6 +126,33 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads each retention period, in days or hours', () => {
+    const day = 24 * 3600_000;
+    assert.deepEqual(loadConfig(base).retention, {
+      downloads: 90 * day,
+      broadcastRecipients: 30 * day,
+      broadcastDrafts: day,
+      joinRequests: 7 * day,
+      healthChecks: 30 * day,
+      sessions: 30 * day,
+    });
+    const config = loadConfig({
+      ...base,
+      DOWNLOADS_RETENTION_DAYS: '7',
+      BROADCAST_DRAFT_HOURS: '2',
+    });
+    assert.equal(config.retention.downloads, 7 * day);
+    assert.equal(config.retention.broadcastDrafts, 2 * 3600_000);
+    assert.equal(
+      failure({ ...base, SESSION_RETENTION_DAYS: '0' }),
+      'SESSION_RETENTION_DAYS must be at least 1 (days)',
+    );
+    assert.equal(
+      failure({ ...base, BROADCAST_DRAFT_HOURS: '1.5' }),
+      'BROADCAST_DRAFT_HOURS must be a whole number of hours',
+    );
+  });
+
   it('never echoes a secret in its message', () => {
     const message = failure({ BOT_TOKEN: 'secret token value' });
     assert.ok(!message.includes('secret token value'));

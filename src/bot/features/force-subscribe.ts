@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard, InlineQueryResultBuilder, type MiddlewareFn } from 'grammy';
-import { addJoinRequest } from '../../db/join-requests.js';
+import { addJoinRequest, removeJoinRequest } from '../../db/join-requests.js';
 import { checkSubscriptionData } from '../callback-data.js';
 import type { Context } from '../context.js';
 import { deleteMessageQuietly } from '../delete-message.js';
@@ -24,6 +24,14 @@ export function forceSubscribeFeature(subscriptions: Subscriptions): Composer<Co
     if (!(await subscriptions.requires(chat.id))) return;
     await addJoinRequest(ctx.db, chat.id, from.id);
     subscriptions.forget(chat.id, from.id);
+  });
+
+  // The request was approved, or the user joined or left some other way: it is settled. (A
+  // declined request changes no membership and sends nothing; the retention prunes it.)
+  feature.on('chat_member', async (ctx) => {
+    const { chat, new_chat_member: member } = ctx.chatMember;
+    await removeJoinRequest(ctx.db, chat.id, member.user.id);
+    subscriptions.forget(chat.id, member.user.id);
   });
 
   feature.chatType('private').callbackQuery(checkSubscriptionData.filter, async (ctx) => {

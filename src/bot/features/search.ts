@@ -62,9 +62,10 @@ async function showResults(ctx: Context, text: string): Promise<void> {
 }
 
 function resultsText(ctx: Context, query: string, result: SearchResult): string {
-  return ctx.t('search-results', {
+  // A capped total is a string, so it reads "1000+" and not "1,000+".
+  return ctx.t(result.capped ? 'search-results-many' : 'search-results', {
     query: shown(query),
-    total: result.total,
+    total: result.capped ? String(result.total) : result.total,
     page: result.page,
     pages: result.pages,
   });

@@ -6,6 +6,9 @@ search-results =
        *[other] { $total } files
     } found.
     Page { $page }/{ $pages }
+search-results-many =
+    🔎 «{ $query }»: { $total }+ files found, showing the best { $total }; try more words.
+    Page { $page }/{ $pages }
 search-result = { $type ->
         [audio] 🎧
         [video] 🎬

@@ -7,6 +7,9 @@ search-results =
        *[many] найдено { $total } файлов
     }.
     Страница { $page }/{ $pages }
+search-results-many =
+    🔎 «{ $query }»: найдено { $total }+ файлов, показаны { $total } лучших; уточните запрос.
+    Страница { $page }/{ $pages }
 search-result = { $type ->
         [audio] 🎧
         [video] 🎬

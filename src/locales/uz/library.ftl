@@ -3,6 +3,9 @@
 search-results =
     🔎 «{ $query }» bo'yicha { $total } ta fayl topildi.
     Sahifa { $page }/{ $pages }
+search-results-many =
+    🔎 «{ $query }» bo'yicha { $total }+ ta fayl topildi: eng mos { $total } tasi ko'rsatiladi, aniqroq so'z yozing.
+    Sahifa { $page }/{ $pages }
 search-result = { $type ->
         [audio] 🎧
         [video] 🎬

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Db, openDatabase } from '../../../src/db/database.js';
-import { recordDownload } from '../../../src/db/downloads.js';
-import { addFile, type NewFile } from '../../../src/db/files.js';
+import { downloadsPerDay, recordDownload } from '../../../src/db/downloads.js';
+import { addFile, deleteFile, type NewFile } from '../../../src/db/files.js';
 import type { LibraryFile } from '../../../src/db/schema.js';
 import { setBlocked, touchUser } from '../../../src/db/users.js';
 import { deliveryFor, libraryStats } from '../../../src/library/catalogue.js';
@@ -22,6 +22,19 @@ function file(n: number, overrides: Partial<NewFile> = {}): NewFile {
     added_by: null,
     ...overrides,
   };
+}
+
+/** A download recorded at a given time, as one from before today would have been. */
+async function downloadedAt(db: Db, fileId: number, at: number): Promise<void> {
+  await db
+    .insertInto('downloads')
+    .values({ user_id: 1, file_id: fileId, created_at: at })
+    .execute();
+  await db
+    .updateTable('files')
+    .set((eb) => ({ downloads_count: eb('downloads_count', '+', 1) }))
+    .where('id', '=', fileId)
+    .execute();
 }
 
 describe('catalogue', () => {
@@ -50,15 +63,13 @@ describe('catalogue', () => {
       .execute();
     const files: LibraryFile[] = [];
     for (let n = 1; n <= 7; n++) files.push(await addFile(db, file(n)));
-    // File n is downloaded n - 1 times; file 7's downloads were all yesterday or before.
+    // File n is downloaded n - 1 times; file 7's downloads were all two days ago.
     for (const [index, row] of files.entries()) {
-      for (let i = 0; i < index; i++) await recordDownload(db, 1, row.id);
+      for (let i = 0; i < index; i++) {
+        if (index < 6) await recordDownload(db, 1, row.id);
+        else await downloadedAt(db, row.id, now - 2 * DAY);
+      }
     }
-    await db
-      .updateTable('downloads')
-      .set({ created_at: now - 2 * DAY })
-      .where('file_id', '=', files[6]?.id ?? 0)
-      .execute();
 
     const stats = await libraryStats(db, now);
     assert.deepEqual(stats.users, { total: 4, active: 3, blocked: 1 });
@@ -74,6 +85,24 @@ describe('catalogue', () => {
         ['File 3', 2],
       ],
     );
+
+    // Per UTC day, zero-filled, today last; deleting a file keeps the downloads it had.
+    const today = new Date(now).toISOString().slice(0, 10);
+    const twoDaysAgo = new Date(now - 2 * DAY).toISOString().slice(0, 10);
+    const perDay = await downloadsPerDay(db, 3, now);
+    assert.deepEqual(
+      perDay.map((day) => [day.date, day.downloads]),
+      [
+        [twoDaysAgo, 6],
+        [new Date(now - DAY).toISOString().slice(0, 10), 0],
+        [today, 15],
+      ],
+    );
+    await deleteFile(db, files[6]?.id ?? 0);
+    await setBlocked(db, 2, false);
+    const after = await libraryStats(db, now);
+    assert.deepEqual([after.files, after.downloads.total, after.users.blocked], [6, 21, 0]);
+    assert.deepEqual(await downloadsPerDay(db, 3, now), perDay);
   });
 
   describe('what a download sends', () => {

@@ -98,7 +98,13 @@ describe('searchFiles', () => {
 
   it('finds nothing, without failing, for empty or punctuation-only queries', async () => {
     for (const query of ['', '   ', '?!', '"', '*', '-', '()', "'", 'ʻ']) {
-      assert.deepEqual(await searchFiles(db, query), { items: [], total: 0, page: 1, pages: 0 });
+      assert.deepEqual(await searchFiles(db, query), {
+        items: [],
+        total: 0,
+        capped: false,
+        page: 1,
+        pages: 0,
+      });
     }
   });
 
