@@ -2,12 +2,14 @@
  * A generated library for benchmarks and scale tests: realistic titles and tags in Uzbek (both
  * scripts), Russian and English, seeded so runs are comparable, written in bulk.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { openDatabase } from '../../src/db/database.js';
 import { formatTags } from '../../src/db/files.js';
+import { migrations } from '../../src/db/migrations/index.js';
 import { toSearchText } from '../../src/library/normalize.js';
 
 function list(text: string): string[] {
@@ -127,11 +129,16 @@ export async function fillLibrary(file: string, count: number, seed = 0x5eed): P
 
 /**
  * The path of a generated library of `count` files, made once and kept in the temporary
- * directory between runs (it is never committed). Open it read-only or copy it.
+ * directory between runs (it is never committed), one per schema: the name carries a hash of
+ * the migrations' names. Open it read-only or copy it.
  */
 export async function cachedLibrary(count: number): Promise<string> {
   const dir = join(tmpdir(), 'primelingo-bench-cache');
-  const path = join(dir, `library-${count}-v2.sqlite`);
+  const schema = createHash('sha256')
+    .update(Object.keys(await migrations.getMigrations()).join())
+    .digest('hex')
+    .slice(0, 8);
+  const path = join(dir, `library-${count}-${schema}.sqlite`);
   if (existsSync(path)) return path;
   mkdirSync(dir, { recursive: true });
   const partial = `${path}.${process.pid}.partial`;

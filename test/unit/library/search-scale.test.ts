@@ -24,10 +24,14 @@ const words = (text: string) => text.split(' ');
 
 describe('search on a generated library of 200,000 files', () => {
   let db: Db;
-  before(async () => {
-    const sqlite = new SQLite(await cachedLibrary(200_000), { readonly: true });
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  });
+  // Generating the library the first time takes a minute or more on a busy machine.
+  before(
+    async () => {
+      const sqlite = new SQLite(await cachedLibrary(200_000), { readonly: true });
+      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    },
+    { timeout: 600_000 },
+  );
   after(() => db.destroy());
 
   it('answers a one-letter query with files having that whole word, the total capped', async () => {
