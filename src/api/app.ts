@@ -23,6 +23,7 @@ import login from './routes/auth.js';
 import broadcasts from './routes/broadcasts.js';
 import files from './routes/files.js';
 import health from './routes/health.js';
+import healthChecks from './routes/health-checks.js';
 import me from './routes/me.js';
 import settings from './routes/settings.js';
 import stats from './routes/stats.js';
@@ -72,7 +73,19 @@ export async function createApi(apiDeps: ApiDeps): Promise<ApiInstance> {
   await app.register(swagger);
   await app.register(authentication);
 
-  const routes = [health, login, me, admins, audit, files, users, broadcasts, stats, settings];
+  const routes = [
+    health,
+    login,
+    me,
+    admins,
+    audit,
+    files,
+    users,
+    broadcasts,
+    stats,
+    settings,
+    healthChecks,
+  ];
   for (const plugin of routes) await app.register(plugin);
   return app;
 }

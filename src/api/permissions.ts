@@ -9,6 +9,7 @@ export type Permission =
   | 'broadcasts:write'
   | 'settings:write'
   | 'audit:read'
+  | 'health:read'
   | 'accounts:manage';
 
 export const roles = ['superadmin', 'admin', 'editor', 'viewer'] as const satisfies readonly Role[];
@@ -21,6 +22,7 @@ const granted: Record<Permission, readonly Role[]> = {
   'broadcasts:write': ['superadmin', 'admin'],
   'settings:write': ['superadmin', 'admin'],
   'audit:read': ['superadmin', 'admin'],
+  'health:read': ['superadmin', 'admin'],
   'accounts:manage': ['superadmin'],
 };
 

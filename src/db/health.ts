@@ -28,3 +28,42 @@ export async function pruneHealth(db: Db, before: number): Promise<number> {
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** A health event as the API lists it, its context parsed back from JSON. */
+export interface HealthRecord {
+  id: number;
+  level: HealthChecksTable['level'];
+  source: string;
+  message: string;
+  context: unknown;
+  createdAt: number;
+}
+
+/** The health events, newest first, a page at a time. */
+export async function listHealth(
+  db: Db,
+  page: { limit: number; offset: number },
+): Promise<{ items: HealthRecord[]; total: number }> {
+  const rows = await db
+    .selectFrom('health_checks')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const { total } = await db
+    .selectFrom('health_checks')
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return {
+    total,
+    items: rows.map((row) => ({
+      id: row.id,
+      level: row.level,
+      source: row.source,
+      message: row.message,
+      context: row.context === null ? null : JSON.parse(row.context),
+      createdAt: row.created_at,
+    })),
+  };
+}

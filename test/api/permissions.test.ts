@@ -21,6 +21,7 @@ const allowed: Record<Permission, Role[]> = {
   'broadcasts:write': ['superadmin', 'admin'],
   'settings:write': ['superadmin', 'admin'],
   'audit:read': ['superadmin', 'admin'],
+  'health:read': ['superadmin', 'admin'],
   'accounts:manage': ['superadmin'],
 };
 
@@ -124,6 +125,7 @@ const routes: [
   ],
   ['GET', '/api/me', 'read', 200, () => ({ url: '/api/me' })],
   ['GET', '/api/audit', 'audit:read', 200, () => ({ url: '/api/audit' })],
+  ['GET', '/api/health-checks', 'health:read', 200, () => ({ url: '/api/health-checks' })],
   // Last: a changed password ends the caller's token.
   [
     'POST',
