@@ -14,7 +14,8 @@ import { createI18n } from './bot/i18n.js';
 import { createBot } from './bot/index.js';
 import { createJobNotifier } from './bot/job-notices.js';
 import { BroadcastActor } from './broadcast/actor.js';
-import type { Config } from './config.js';
+import { type Config, databaseFile } from './config.js';
+import { backupDatabase, backupName, pruneBackups } from './db/backup.js';
 import { type Db, openDatabase } from './db/database.js';
 import { AutoDelete } from './library/auto-delete.js';
 import { JobQueue } from './library/jobs.js';
@@ -23,6 +24,7 @@ import { createPool, type ProcessingPool } from './library/pool.js';
 import { processFile } from './library/processing.js';
 import { ThumbnailStore } from './library/thumbnail-store.js';
 import { createLogger, type Logger } from './logger.js';
+import { Periodic } from './ops/periodic.js';
 import { createScrubber } from './scrub.js';
 import { environmentSettings, LiveSettings } from './settings.js';
 
@@ -73,7 +75,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger =
     options.logger ??
     createLogger({ level: config.logLevel, file: config.logFile, secrets: secrets });
-  const db = await openDatabase(join(config.dataDir, 'primelingo.sqlite'));
+  const db = await openDatabase(databaseFile(config));
   const pool = createPool({
     onError: (error) => logger.error({ err: error }, 'worker pool error'),
   });
@@ -177,11 +179,17 @@ function createBotPart(shared: Shared): Part {
   });
   // Keeps every growing table and folder within its retention (README, Settings).
   const maintenance = new Maintenance({ db, logger, retention: config.retention, sessionsDir });
+  const { backup } = config;
+  const backups =
+    backup.dir && backup.everyMs > 0
+      ? new Periodic('backup', backup.everyMs, () => takeBackup(shared, backup.dir ?? ''), logger)
+      : undefined;
   let runner: ReturnType<typeof run> | undefined;
 
   return {
     async start() {
       await settings.start();
+      backups?.start();
       // Whatever a crash left half-downloaded goes; jobs start from scratch anyway.
       await rm(tempDir, { recursive: true, force: true });
       await mkdir(tempDir, { recursive: true });
@@ -224,7 +232,7 @@ function createBotPart(shared: Shared): Part {
       // Running jobs are cancelled first (they run again after the restart), so a download
       // waiting for one is answered with the original instead of holding shutdown up.
       await Promise.all([jobs.stop(), broadcasts.stop()]);
-      await Promise.all([autoDelete.stop(), maintenance.stop()]);
+      await Promise.all([autoDelete.stop(), maintenance.stop(), backups?.stop()]);
       await inFlight.drain();
       // The runner confirms an offset only with its next getUpdates: confirm the last batch
       // now, or Telegram would deliver it again after the restart.
@@ -256,6 +264,14 @@ async function createApiPart(shared: Shared, jwtSecret: string): Promise<Part> {
       await api?.close();
     },
   };
+}
+
+/** One of the bot's own backups (BACKUP_EVERY_HOURS): a new file, then the oldest go. */
+async function takeBackup({ config, logger }: Shared, dir: string): Promise<void> {
+  const file = join(dir, backupName());
+  await backupDatabase(databaseFile(config), file);
+  const removed = await pruneBackups(dir, config.backup.keep);
+  logger.info({ file, removed }, 'backup taken');
 }
 
 function keepAliveAgent(apiRoot: string): HttpAgent {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const csv = (item: z.ZodType<string | number>) =>
@@ -158,8 +159,26 @@ const schema = z
       .positive('must be positive')
       .max(300, 'must be at most 300')
       .default(10),
+    BACKUP_DIR: z.string().min(1).optional(),
+    BACKUP_EVERY_HOURS: z.coerce
+      .number({ message: 'must be a number of hours' })
+      .min(0, 'must be 0 (off) or more')
+      .max(24 * 30, 'must be at most 720 (30 days)')
+      .default(0),
+    BACKUP_KEEP: z.coerce
+      .number({ message: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .default(7),
   })
   .superRefine((env, ctx) => {
+    if (env.BACKUP_EVERY_HOURS > 0 && !env.BACKUP_DIR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BACKUP_DIR'],
+        message: 'is required with BACKUP_EVERY_HOURS',
+      });
+    }
     if (env.BOT_MODE === 'webhook') {
       for (const key of ['WEBHOOK_URL', 'WEBHOOK_SECRET'] as const) {
         if (!env[key])
@@ -223,6 +242,13 @@ export interface Config {
   role: Env['APP_ROLE'];
   /** A shutdown that takes longer is cut short with exit code 1. */
   shutdownTimeoutMs: number;
+  /** Where `npm run backup` and the bot's own backups go; every: 0 means the bot takes none. */
+  backup: { dir: string | undefined; everyMs: number; keep: number };
+}
+
+/** The SQLite file in DATA_DIR. */
+export function databaseFile(config: Pick<Config, 'dataDir'>): string {
+  return join(config.dataDir, 'primelingo.sqlite');
 }
 
 /** How long each growing table or folder keeps its rows or files, in milliseconds. */
@@ -300,5 +326,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logFile: e.LOG_FILE,
     role: e.APP_ROLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    backup: {
+      dir: e.BACKUP_DIR,
+      everyMs: e.BACKUP_EVERY_HOURS * 3600_000,
+      keep: e.BACKUP_KEEP,
+    },
   };
 }

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { hashPassword } from '../api/passwords.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, databaseFile, loadConfig } from '../config.js';
 import { findAccountByUsername, updateAccount } from '../db/admins.js';
 import { openDatabase } from '../db/database.js';
 import { clearLoginFailures } from '../db/login-failures.js';
@@ -31,7 +30,7 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`The password must be at least ${MIN_PASSWORD} characters.\n`);
     return 1;
   }
-  const db = await openDatabase(join(config.dataDir, 'primelingo.sqlite'));
+  const db = await openDatabase(databaseFile(config));
   try {
     const account = await findAccountByUsername(db, username);
     if (!account) {

@@ -19,18 +19,27 @@ export type Db = Kysely<Database>;
 /**
  * Opens the SQLite file with the pragmas a bot and an API process sharing it need (WAL so
  * readers never block the writer, a busy timeout instead of SQLITE_BUSY errors, enforced
- * foreign keys), then brings the schema up to date.
+ * foreign keys), checks it is not damaged, then brings the schema up to date.
  */
 export async function openDatabase(file: string): Promise<Db> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('synchronous = NORMAL');
-  // 64 MiB of page cache (SQLite's default is 2 MiB): at a million files the database is half
-  // a gigabyte, and a search reads up to a thousand rows spread across it.
-  sqlite.pragma('cache_size = -65536');
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    // 64 MiB of page cache (SQLite's default is 2 MiB): at a million files the database is half
+    // a gigabyte, and a search reads up to a thousand rows spread across it.
+    sqlite.pragma('cache_size = -65536');
+    checkIntegrity(sqlite, 'quick_check');
+  } catch (error) {
+    sqlite.close();
+    if (error instanceof SQLite.SqliteError && DAMAGED.has(error.code)) {
+      throw new DatabaseDamagedError(file, error.message);
+    }
+    throw error;
+  }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   try {
     // Kysely's SQLite migrator takes no lock: processes starting together on one file (the
@@ -45,6 +54,34 @@ export async function openDatabase(file: string): Promise<Db> {
     throw error;
   }
   return db;
+}
+
+/** A database file SQLite cannot trust: start-up stops rather than make it worse. */
+export class DatabaseDamagedError extends Error {
+  constructor(file: string, detail: string) {
+    super(`the database ${file} is damaged (${detail}); restore a backup (README, "Backups")`);
+    this.name = 'DatabaseDamagedError';
+  }
+}
+
+const DAMAGED = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+
+/**
+ * Runs `PRAGMA quick_check` (at every start: O(size) but skips the index-content checks) or
+ * `integrity_check` (a backup's full check) and throws unless SQLite answers "ok".
+ */
+export function checkIntegrity(
+  sqlite: SQLite.Database,
+  check: 'quick_check' | 'integrity_check',
+): void {
+  const rows = sqlite.pragma(check, { simple: false }) as Record<string, string>[];
+  const problems = rows.map((row) => Object.values(row)[0]).filter((line) => line !== 'ok');
+  if (problems.length > 0) {
+    throw new DatabaseDamagedError(
+      sqlite.name,
+      `PRAGMA ${check}: ${problems.slice(0, 3).join('; ')}`,
+    );
+  }
 }
 
 async function migrate(db: Db): Promise<void> {

@@ -153,6 +153,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the backup settings: BACKUP_EVERY_HOURS needs BACKUP_DIR', () => {
+    assert.deepEqual(loadConfig(base).backup, { dir: undefined, everyMs: 0, keep: 7 });
+    assert.deepEqual(
+      loadConfig({ ...base, BACKUP_DIR: '/backups', BACKUP_EVERY_HOURS: '6', BACKUP_KEEP: '3' })
+        .backup,
+      { dir: '/backups', everyMs: 6 * 3600_000, keep: 3 },
+    );
+    assert.equal(
+      failure({ ...base, BACKUP_EVERY_HOURS: '6' }),
+      'BACKUP_DIR is required with BACKUP_EVERY_HOURS',
+    );
+    assert.equal(
+      failure({ ...base, BACKUP_DIR: '/backups', BACKUP_KEEP: '0' }),
+      'BACKUP_KEEP must be at least 1',
+    );
+  });
+
   it('never echoes a secret in its message', () => {
     const message = failure({ BOT_TOKEN: 'secret token value' });
     assert.ok(!message.includes('secret token value'));
