@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -24,9 +25,25 @@ import { createPool, type ProcessingPool } from './library/pool.js';
 import { processFile } from './library/processing.js';
 import { ThumbnailStore } from './library/thumbnail-store.js';
 import { createLogger, type Logger } from './logger.js';
+import { readinessWindows, writeHeartbeat } from './ops/heartbeat.js';
 import { Periodic } from './ops/periodic.js';
 import { createScrubber } from './scrub.js';
 import { environmentSettings, LiveSettings } from './settings.js';
+
+const ALLOWED_UPDATES = [
+  'message',
+  'callback_query',
+  'inline_query',
+  'chosen_inline_result',
+  'my_chat_member',
+  'chat_join_request',
+  'chat_member',
+] as const;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** What one process runs: the bot and the admin API (`npm start`), or one of them (PM2). */
 export type AppRole = Config['role'];
@@ -184,11 +201,43 @@ function createBotPart(shared: Shared): Part {
     backup.dir && backup.everyMs > 0
       ? new Periodic('backup', backup.everyMs, () => takeBackup(shared, backup.dir ?? ''), logger)
       : undefined;
+  // The last successful getUpdates, for the heartbeat: proof the bot reaches Telegram.
+  let telegramAt: number | null = null;
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (method === 'getUpdates' && result.ok) telegramAt = Date.now();
+    return result;
+  });
+  const startedAt = Date.now();
+  const heartbeat = new Periodic(
+    'heartbeat',
+    config.heartbeatMs,
+    async () => {
+      const pooled = pool.status();
+      const running = await db
+        .selectFrom('broadcasts')
+        .select('id')
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      await writeHeartbeat(db, {
+        telegram_at: telegramAt,
+        pool_accepting: pooled.accepting ? 1 : 0,
+        pool_busy: pooled.busy,
+        pool_queued: pooled.queued,
+        broadcast_id: running?.id ?? null,
+        version: VERSION,
+        started_at: startedAt,
+        updated_at: Date.now(),
+      });
+    },
+    logger,
+  );
   let runner: ReturnType<typeof run> | undefined;
 
   return {
     async start() {
       await settings.start();
+      heartbeat.start();
       backups?.start();
       // Whatever a crash left half-downloaded goes; jobs start from scratch anyway.
       await rm(tempDir, { recursive: true, force: true });
@@ -196,19 +245,17 @@ function createBotPart(shared: Shared): Part {
       await bot.init();
       runner = run(bot, {
         runner: {
-          fetch: {
-            allowed_updates: [
-              'message',
-              'callback_query',
-              'inline_query',
-              'chosen_inline_result',
-              'my_chat_member',
-              'chat_join_request',
-              'chat_member',
-            ],
-          },
           // Its own console logging would print node-fetch errors, which carry the token.
           silent: true,
+          // A long poll ends within the window in which Telegram counts as reached (60 s by
+          // default), or an idle bot would look cut off.
+          fetch: {
+            allowed_updates: ALLOWED_UPDATES,
+            timeout: Math.min(
+              30,
+              Math.max(1, Math.floor(readinessWindows(config.heartbeatMs).telegramMs / 2000)),
+            ),
+          },
         },
         sink: { concurrency: 100 },
       });
@@ -232,7 +279,7 @@ function createBotPart(shared: Shared): Part {
       // Running jobs are cancelled first (they run again after the restart), so a download
       // waiting for one is answered with the original instead of holding shutdown up.
       await Promise.all([jobs.stop(), broadcasts.stop()]);
-      await Promise.all([autoDelete.stop(), maintenance.stop(), backups?.stop()]);
+      await Promise.all([autoDelete.stop(), maintenance.stop(), backups?.stop(), heartbeat.stop()]);
       await inFlight.drain();
       // The runner confirms an offset only with its next getUpdates: confirm the last batch
       // now, or Telegram would deliver it again after the restart.

@@ -159,6 +159,11 @@ const schema = z
       .positive('must be positive')
       .max(300, 'must be at most 300')
       .default(10),
+    HEARTBEAT_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .min(0.1, 'must be at least 0.1')
+      .max(60, 'must be at most 60')
+      .default(5),
     BACKUP_DIR: z.string().min(1).optional(),
     BACKUP_EVERY_HOURS: z.coerce
       .number({ message: 'must be a number of hours' })
@@ -242,6 +247,8 @@ export interface Config {
   role: Env['APP_ROLE'];
   /** A shutdown that takes longer is cut short with exit code 1. */
   shutdownTimeoutMs: number;
+  /** How often the bot writes its heartbeat; readiness windows derive from it. */
+  heartbeatMs: number;
   /** Where `npm run backup` and the bot's own backups go; every: 0 means the bot takes none. */
   backup: { dir: string | undefined; everyMs: number; keep: number };
 }
@@ -326,6 +333,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logFile: e.LOG_FILE,
     role: e.APP_ROLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    heartbeatMs: e.HEARTBEAT_SECONDS * 1000,
     backup: {
       dir: e.BACKUP_DIR,
       everyMs: e.BACKUP_EVERY_HOURS * 3600_000,

@@ -102,6 +102,21 @@ export interface HealthChecksTable {
   context: string | null;
 }
 
+/** The bot process's last heartbeat (name 'bot'), read by the API's readiness. */
+export interface HeartbeatsTable {
+  name: string;
+  /** The last successful getUpdates; null before the first. */
+  telegram_at: number | null;
+  /** 1 while the worker pool takes jobs; 0 once closed or its queue is full. */
+  pool_accepting: number;
+  pool_busy: number;
+  pool_queued: number;
+  broadcast_id: number | null;
+  version: string;
+  started_at: number;
+  updated_at: number;
+}
+
 export interface JoinRequestsTable {
   chat_id: number;
   user_id: number;
@@ -215,6 +230,7 @@ export interface Database {
   download_history: DownloadHistoryTable;
   settings: SettingsTable;
   health_checks: HealthChecksTable;
+  heartbeats: HeartbeatsTable;
   join_requests: JoinRequestsTable;
   processing_jobs: ProcessingJobsTable;
   scheduled_deletions: ScheduledDeletionsTable;

@@ -97,6 +97,7 @@ export class ProcessingPool {
   readonly piscina: Piscina;
   private readonly running = new Set<() => void>();
   private readonly maxQueue: number;
+  private closed = false;
 
   constructor(options: PoolOptions = {}) {
     this.maxQueue = options.maxQueue ?? 100;
@@ -191,11 +192,22 @@ export class ProcessingPool {
     return Buffer.from(outcome.jpeg.buffer, outcome.jpeg.byteOffset, outcome.jpeg.byteLength);
   }
 
+  /** Threads at work and jobs waiting; `accepting` is false once closed or the queue is full. */
+  status(): { accepting: boolean; busy: number; queued: number } {
+    const queued = this.piscina.queueSize;
+    return {
+      accepting: !this.closed && queued < this.maxQueue,
+      busy: this.piscina.threads.length - this.piscina.idleThreads,
+      queued,
+    };
+  }
+
   /**
    * Shuts the pool down: queued jobs are refused, running re-uploads are cancelled (they
    * are re-run from their durable job after the restart) and threads exit.
    */
   async close(): Promise<void> {
+    this.closed = true;
     for (const abort of this.running) abort();
     await this.piscina.close({ force: true });
   }

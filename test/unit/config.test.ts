@@ -153,8 +153,13 @@ describe('loadConfig', () => {
     );
   });
 
-  it('reads the backup settings: BACKUP_EVERY_HOURS needs BACKUP_DIR', () => {
+  it('reads the heartbeat and backup settings: BACKUP_EVERY_HOURS needs BACKUP_DIR', () => {
     assert.deepEqual(loadConfig(base).backup, { dir: undefined, everyMs: 0, keep: 7 });
+    assert.equal(loadConfig(base).heartbeatMs, 5000);
+    assert.equal(
+      failure({ ...base, HEARTBEAT_SECONDS: '0' }),
+      'HEARTBEAT_SECONDS must be at least 0.1',
+    );
     assert.deepEqual(
       loadConfig({ ...base, BACKUP_DIR: '/backups', BACKUP_EVERY_HOURS: '6', BACKUP_KEEP: '3' })
         .backup,

@@ -7,6 +7,7 @@ import * as adminApi from './0005-admin-api.js';
 import * as processingFacts from './0006-processing-facts.js';
 import * as libraryScale from './0008-library-scale.js';
 import * as broadcastParseMode from './0010-broadcast-parse-mode.js';
+import * as operations from './0011-operations.js';
 
 /** Every migration, in order; names sort in the order they run. */
 export const migrations: MigrationProvider = {
@@ -20,6 +21,7 @@ export const migrations: MigrationProvider = {
       '0006-processing-facts': processingFacts,
       '0008-library-scale': libraryScale,
       '0010-broadcast-parse-mode': broadcastParseMode,
+      '0011-operations': operations,
     };
   },
 };
