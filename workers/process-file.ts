@@ -17,6 +17,7 @@ import type {
   WorkerOutcome,
 } from '../src/library/worker-messages.js';
 import { createScrubber } from '../src/scrub.js';
+import { isNetworkError } from '../src/telegram-errors.js';
 
 // This file is loaded by piscina inside a worker thread. Under tsx it is compiled to
 // CommonJS (piscina require()s it first): no top-level await here.
@@ -252,18 +253,10 @@ function describe(
     };
   }
   if (error instanceof InvalidTask) return { kind: 'invalid', message: scrub(error.message) };
-  if (error instanceof HttpError || error instanceof NetworkFailure || isNetworkError(error)) {
+  if (error instanceof NetworkFailure || isNetworkError(error)) {
     return { kind: 'network', message: scrub(messageOf(error)) };
   }
   return { kind: 'internal', message: scrub(messageOf(error)) };
-}
-
-/** fetch's own failures ('fetch failed' with a cause) and socket errors. */
-function isNetworkError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.message === 'fetch failed') return true;
-  const code = (error as NodeJS.ErrnoException).code;
-  return typeof code === 'string' && /^(ECONN|EPIPE|ETIMEDOUT|EAI_|UND_ERR|ENOTFOUND)/.test(code);
 }
 
 /** The message and its causes: grammY's HttpError hides the useful part in `error`. */

@@ -1,6 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { type Api, GrammyError, HttpError } from 'grammy';
+import type { Api } from 'grammy';
 import type { Logger } from '../logger.js';
+import { apiErrorMeaning, isNetworkError } from '../telegram-errors.js';
 
 export interface RetryOptions {
   /** Retries of one call after a 429, a 5xx or a network error. */
@@ -18,8 +19,9 @@ export const BOT_API_RETRY: RetryOptions = {
   callTimeoutMs: 15_000,
 };
 
-// After a network error or a timeout, a message may have been delivered all the same:
-// sending it again could duplicate it, so only calls that are safe to repeat are retried.
+// After a timeout or a connection lost mid-request, a message may have been delivered all the
+// same: sending it again could duplicate it, so only calls that are safe to repeat are retried
+// then. A request that provably never left (refused connection, failed lookup) always is.
 const UNSAFE_TO_REPEAT = /^(send|copy|forward)/;
 
 /**
@@ -46,9 +48,9 @@ export function configureApi(api: Api, logger: Logger, options: RetryOptions): v
         return await prev(method, payload, signal);
       } catch (error) {
         const retry =
-          error instanceof HttpError &&
+          isNetworkError(error) &&
           method !== 'getUpdates' &&
-          !UNSAFE_TO_REPEAT.test(method) &&
+          (!UNSAFE_TO_REPEAT.test(method) || apiErrorMeaning(error).kind === 'transient') &&
           attempt < options.attempts &&
           !signal?.aborted;
         if (!retry) throw error;
@@ -60,8 +62,9 @@ export function configureApi(api: Api, logger: Logger, options: RetryOptions): v
     try {
       return await prev(method, payload, signal);
     } catch (error) {
-      const expected =
-        error instanceof GrammyError && error.error_code < 500 && error.error_code !== 429;
+      // A refusal is the caller's to handle; failures of Telegram or the network are worth a warning.
+      const { kind } = apiErrorMeaning(error);
+      const expected = !['transient', 'unknown', 'retryAfter'].includes(kind);
       if (!signal?.aborted) {
         logger[expected ? 'debug' : 'warn']({ err: error, method }, 'Bot API call failed');
       }

@@ -3,7 +3,7 @@ import type { Api } from 'grammy';
 import type { BroadcastProgress } from '../broadcast/actor.js';
 import type { Db } from '../db/database.js';
 import { findUser } from '../db/users.js';
-import { ignoreApiError } from './api-errors.js';
+import { ignoreApiError } from '../telegram-errors.js';
 import type { Context } from './context.js';
 import { userLanguage } from './i18n.js';
 import { stopBroadcastKeyboard } from './keyboards/broadcast.js';
@@ -65,6 +65,6 @@ export function createBroadcastStatus(
       .editMessageText(chatId, messageId, text, {
         reply_markup: over ? undefined : stopBroadcastKeyboard(i18n, language, broadcast.id),
       })
-      .catch(ignoreApiError('message is not modified', 'message to edit not found'));
+      .catch(ignoreApiError('notModified', 'messageGone'));
   };
 }

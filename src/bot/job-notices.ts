@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import { findUser } from '../db/users.js';
 import { formatSize } from '../library/format.js';
 import type { JobNotice } from '../library/jobs.js';
-import { ignoreApiError } from './api-errors.js';
+import { ignoreApiError } from '../telegram-errors.js';
 import type { Context } from './context.js';
 import { deleteMessageQuietly } from './delete-message.js';
 import { userLanguage } from './i18n.js';
@@ -35,9 +35,7 @@ export function createJobNotifier(
       if (messageId === undefined) {
         progressMessages.set(notice.file.id, (await api.sendMessage(chatId, text)).message_id);
       } else {
-        await api
-          .editMessageText(chatId, messageId, text)
-          .catch(ignoreApiError('message is not modified'));
+        await api.editMessageText(chatId, messageId, text).catch(ignoreApiError('notModified'));
       }
       return;
     }

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ProcessedCopy } from '../db/files.js';
 import type { LibraryFile } from '../db/schema.js';
+import { refusalMeaning } from '../telegram-errors.js';
 import { type NamedFile, targetFileName } from './file-name.js';
 import { canProcess, fileLimits, type LimitReason } from './limits.js';
 import {
@@ -122,14 +123,16 @@ export function retryDelay(
     case 'aborted':
     case 'invalid':
       return undefined;
-    case 'api':
-      if (failure.errorCode === 429) {
+    case 'api': {
+      const meaning = refusalMeaning(failure);
+      if (meaning.kind === 'retryAfter') {
         // Retrying before retry_after only earns a longer ban: past the cap, the caller
         // reschedules (the error carries retryAfter).
-        const wait = Math.max((failure.retryAfter ?? 1) * 1000, backoff);
+        const wait = Math.max(meaning.seconds * 1000, backoff);
         return wait <= policy.maxDelayMs ? wait : undefined;
       }
-      return failure.errorCode >= 500 ? backoff : undefined;
+      return meaning.kind === 'transient' ? backoff : undefined;
+    }
     default:
       // network, timeout, busy and a thread that died: all worth another go.
       return backoff;

@@ -8,7 +8,7 @@ import {
   createDraft,
   dropDraft,
 } from '../../db/broadcasts.js';
-import { ignoreApiError } from '../api-errors.js';
+import { ignoreApiError } from '../../telegram-errors.js';
 import { broadcastDropData, broadcastSendData, broadcastStopData } from '../callback-data.js';
 import type { Context } from '../context.js';
 import { confirmBroadcastKeyboard } from '../keyboards/broadcast.js';
@@ -53,7 +53,7 @@ export function broadcastFeature(kick: () => void): Composer<Context> {
     await ctx.answerCallbackQuery();
     await ctx
       .editMessageText(ctx.t('broadcast-queued', { count }))
-      .catch(ignoreApiError('message is not modified'));
+      .catch(ignoreApiError('notModified'));
     kick();
   });
 
@@ -61,9 +61,7 @@ export function broadcastFeature(kick: () => void): Composer<Context> {
     const { id } = broadcastDropData.unpack(ctx.callbackQuery.data);
     await ctx.answerCallbackQuery();
     if (await dropDraft(ctx.db, id)) {
-      await ctx
-        .editMessageText(ctx.t('broadcast-dropped'))
-        .catch(ignoreApiError('message is not modified'));
+      await ctx.editMessageText(ctx.t('broadcast-dropped')).catch(ignoreApiError('notModified'));
     }
   });
 

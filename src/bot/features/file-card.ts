@@ -6,7 +6,7 @@ import { scheduleDeletion } from '../../db/scheduled-deletions.js';
 import type { LibraryFile } from '../../db/schema.js';
 import { deliveryFor, type Sendable } from '../../library/catalogue.js';
 import { formatSize } from '../../library/format.js';
-import { ignoreApiError } from '../api-errors.js';
+import { ignoreApiError } from '../../telegram-errors.js';
 import {
   type CallbackData,
   deleteData,
@@ -76,7 +76,7 @@ admin.callbackQuery(deleteData.filter, async (ctx) => {
     .editMessageText(ctx.t('card-delete-confirm', { title: clip(file.title) }), {
       reply_markup: deleteConfirmKeyboard(ctx, file.id),
     })
-    .catch(ignoreApiError('message is not modified'));
+    .catch(ignoreApiError('notModified'));
 });
 
 admin.callbackQuery(deleteNoData.filter, async (ctx) => {
@@ -85,7 +85,7 @@ admin.callbackQuery(deleteNoData.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx
     .editMessageText(cardText(ctx, file), { reply_markup: fileCardKeyboard(ctx, file.id, true) })
-    .catch(ignoreApiError('message is not modified'));
+    .catch(ignoreApiError('notModified'));
 });
 
 admin.callbackQuery(deleteYesData.filter, async (ctx) => {
@@ -96,7 +96,7 @@ admin.callbackQuery(deleteYesData.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx
     .editMessageText(ctx.t('card-deleted', { title: clip(file.title) }))
-    .catch(ignoreApiError('message is not modified'));
+    .catch(ignoreApiError('notModified'));
 });
 
 const PRESS_MEMORY_MS = 10 * 60_000;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Composer } from 'grammy';
 import { type SearchResult, searchFiles } from '../../library/search.js';
-import { ignoreApiError } from '../api-errors.js';
+import { ignoreApiError } from '../../telegram-errors.js';
 import { pageData } from '../callback-data.js';
 import type { Context, SessionData } from '../context.js';
 import { searchResultsKeyboard } from '../keyboards/search.js';
@@ -39,7 +39,7 @@ privateChat.callbackQuery(pageData.filter, async (ctx) => {
   const text = result.total === 0 ? emptyText(ctx, query) : resultsText(ctx, query, result);
   await ctx
     .editMessageText(text, { reply_markup: searchResultsKeyboard(ctx, result, key) })
-    .catch(ignoreApiError('message is not modified'));
+    .catch(ignoreApiError('notModified'));
 });
 
 privateChat.on('message:text', async (ctx, next) => {
