@@ -29,13 +29,14 @@ export function createBroadcastStatus(
     const messageId = broadcast.status_message_id;
     if (chatId === null || messageId === null) return;
     const language = userLanguage(await findUser(db, chatId), defaultLanguage);
-    const total = counts.pending + counts.sent + counts.blocked + counts.failed;
+    const total = counts.pending + counts.sent + counts.blocked + counts.failed + counts.unknown;
     const handled = total - counts.pending;
     const values = {
       id: String(broadcast.id),
       sent: counts.sent,
       blocked: counts.blocked,
       failed: counts.failed,
+      unknown: counts.unknown,
       remaining: counts.pending,
       total,
     };

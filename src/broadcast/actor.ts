@@ -1,5 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import Bottleneck from 'bottleneck';
-import { type Api, GrammyError, HttpError } from 'grammy';
+import { type Api, GrammyError } from 'grammy';
 import {
   type BroadcastCounts,
   claimBroadcast,
@@ -8,11 +9,13 @@ import {
   finishBroadcast,
   markRecipient,
   pendingRecipients,
+  type RecipientStatus,
 } from '../db/broadcasts.js';
 import type { Db } from '../db/database.js';
 import type { Broadcast } from '../db/schema.js';
 import { setBlocked } from '../db/users.js';
 import type { Logger } from '../logger.js';
+import { apiErrorMeaning } from '../telegram-errors.js';
 
 /** How a broadcast stands, for the admin's status message. */
 export interface BroadcastProgress {
@@ -40,30 +43,37 @@ export interface BroadcastActorDeps {
   pollMs?: number;
 }
 
-/** Retries of one message after a 5xx or a network error. */
+/** Retries of one message after a 5xx or a network error that never reached Telegram. */
 const TRANSIENT_ATTEMPTS = 3;
 /** Retries after 429s; each one pauses the whole limiter first. */
 const RATE_LIMIT_ATTEMPTS = 10;
 const BATCH = 500;
 
-/** Telegram's answers that mean the recipient is gone for good, not a failure to retry. */
-const GONE = [
-  'bot was blocked by the user',
-  'user is deactivated',
-  'chat not found',
-  'bot was kicked',
-  "bot can't initiate conversation",
-];
+/** A recipient's final outcome, to record. */
+interface Recorded {
+  userId: number;
+  status: RecipientStatus;
+  error: string | null;
+}
 
-type Attempt = { done: true } | { retryAfter: number } | { transient: string };
+type Attempt = Recorded | { retryAfter: number } | { transient: string };
+
+const failed = (userId: number, error: string): Recorded => ({ userId, status: 'failed', error });
+
+/** What the recipient's row says went wrong: Telegram's own words, else the error's message. */
+function errorText(error: unknown): string {
+  return error instanceof GrammyError ? error.description : String(error);
+}
 
 /**
  * The broadcast actor: claims queued broadcasts (or one a crash left running) one at a
  * time and sends to every pending recipient through a Bottleneck limiter: at most `rate`
  * messages a second with several in flight. A 429 pauses the whole limiter for its
- * retry_after; 5xx and network errors are retried with backoff a bounded number of times.
- * Each recipient's outcome is written as soon as its message is sent, so after a crash only
- * the messages in flight (at most the limiter's concurrency) can be sent twice.
+ * retry_after; 5xx and network errors that prove the request never reached Telegram are
+ * retried with backoff a bounded number of times. A send whose outcome is unknown (a timeout,
+ * a connection lost mid-request) is recorded as such and never repeated. Each recipient's
+ * outcome is written as soon as its job's messages are sent, so after a crash only the
+ * messages in flight (at most the limiter's concurrency) can be sent twice.
  */
 export class BroadcastActor {
   /** Messages one limiter job sends together. */
@@ -172,80 +182,116 @@ export class BroadcastActor {
       progress(false).catch((error: unknown) => log.warn({ err: error }, 'progress report failed'));
     }, this.deps.reportEveryMs ?? 3000);
 
+    // Records outcomes (and who is gone) in one transaction. These messages went out, so a
+    // database error is retried here until it passes: leaving them pending would send them
+    // again. Only a shutdown gives up, and then at most these are sent twice after the restart.
+    const record = async (outcomes: Recorded[]) => {
+      for (let failures = 0; outcomes.length > 0; failures++) {
+        try {
+          await db.transaction().execute(async (trx) => {
+            for (const { userId, status, error } of outcomes) {
+              await markRecipient(trx, broadcast.id, userId, status, error);
+              if (status === 'blocked') await setBlocked(trx, userId, true);
+            }
+          });
+          return;
+        } catch (error) {
+          if (this.stopped) throw error;
+          log.error({ err: error }, 'could not record broadcast outcomes; retrying');
+          await delay(Math.min(1000 * 2 ** failures, 30_000));
+        }
+      }
+    };
+
     const attempt = async (userId: number): Promise<Attempt> => {
-      if (halted()) return { done: true };
       try {
         await this.deliver(broadcast, userId);
-        await markRecipient(db, broadcast.id, userId, 'sent');
         sentHere++;
-        return { done: true };
+        return { userId, status: 'sent', error: null };
       } catch (error) {
-        if (error instanceof GrammyError && error.error_code === 429) {
-          return { retryAfter: error.parameters.retry_after ?? 1 };
+        const meaning = apiErrorMeaning(error);
+        const reason = errorText(error);
+        switch (meaning.kind) {
+          case 'retryAfter':
+            return { retryAfter: meaning.seconds };
+          case 'transient':
+            return { transient: reason };
+          case 'gone':
+            return { userId, status: 'blocked', error: reason };
+          case 'unknown':
+            // Telegram may have delivered it: never sent again, never counted as sent.
+            return { userId, status: 'unknown', error: reason };
+          default:
+            return { userId, status: 'failed', error: reason };
         }
-        if (error instanceof GrammyError && GONE.some((text) => error.description.includes(text))) {
-          await markRecipient(db, broadcast.id, userId, 'blocked', error.description);
-          await setBlocked(db, userId, true);
-          return { done: true };
-        }
-        if (
-          error instanceof HttpError ||
-          (error instanceof GrammyError && error.error_code >= 500)
-        ) {
-          return { transient: error.message };
-        }
-        const reason = error instanceof GrammyError ? error.description : String(error);
-        await markRecipient(db, broadcast.id, userId, 'failed', reason);
-        return { done: true };
       }
     };
 
     // One limiter job sends to a group of recipients at once; those to try again (after a
-    // 429's pause, or a backoff of at least a second for a 5xx: also Telegram's pace for
-    // one chat) go round again in a later job.
+    // 429's pause, or a backoff of at least a second for a transient failure: also
+    // Telegram's pace for one chat) go round again in a later job.
     const group = async (userIds: number[]) => {
       let pending = userIds.map((id) => ({ id, limited: 0, transient: 0 }));
       while (pending.length > 0 && !halted()) {
         let outcomes: Attempt[];
         try {
-          outcomes = await limiter.schedule(() => Promise.all(pending.map((r) => attempt(r.id))));
-        } catch {
-          return; // dropped by a cancel or a shutdown: they stay pending
+          // A job that starts after a cancel sends nothing: its recipients stay pending.
+          outcomes = await limiter.schedule(() =>
+            halted() ? Promise.resolve([]) : Promise.all(pending.map((r) => attempt(r.id))),
+          );
+        } catch (error) {
+          if (halted()) return; // dropped by a cancel or a shutdown: they stay pending
+          throw error;
         }
+        const settled: Recorded[] = [];
         const again: typeof pending = [];
         let backoff = 0;
         for (const [i, outcome] of outcomes.entries()) {
           const r = pending[i];
-          if (!r || 'done' in outcome) continue;
-          if ('retryAfter' in outcome) {
+          if (!r) continue;
+          if ('status' in outcome) settled.push(outcome);
+          else if ('retryAfter' in outcome) {
             pause(outcome.retryAfter);
             if (++r.limited <= RATE_LIMIT_ATTEMPTS) again.push(r);
-            else
-              await markRecipient(db, broadcast.id, r.id, 'failed', 'rate limited too many times');
+            else settled.push(failed(r.id, 'rate limited too many times'));
           } else if (++r.transient <= TRANSIENT_ATTEMPTS) {
             again.push(r);
             backoff = Math.max(backoff, 1000 * 2 ** (r.transient - 1));
           } else {
-            await markRecipient(db, broadcast.id, r.id, 'failed', outcome.transient);
+            settled.push(failed(r.id, outcome.transient));
           }
         }
-        if (backoff > 0) await new Promise((resolve) => setTimeout(resolve, backoff));
+        await record(settled);
+        if (backoff > 0) await delay(backoff);
         pending = again;
       }
     };
 
     log.info('broadcast started');
     try {
-      for (let after = 0; !halted(); ) {
-        const batch = await pendingRecipients(db, broadcast.id, after, BATCH);
-        if (batch.length === 0) break;
-        after = batch.at(-1) ?? after;
-        const groups: number[][] = [];
-        for (let i = 0; i < batch.length; i += this.perJob)
-          groups.push(batch.slice(i, i + this.perJob));
-        await Promise.all(groups.map(group));
+      // A broadcast is over only when no recipient is pending: a group that failed leaves its
+      // recipients pending, and they are tried again after a pause.
+      while (!halted()) {
+        for (let after = 0; !halted(); ) {
+          const batch = await pendingRecipients(db, broadcast.id, after, BATCH);
+          if (batch.length === 0) break;
+          after = batch.at(-1) ?? after;
+          const groups: number[][] = [];
+          for (let i = 0; i < batch.length; i += this.perJob)
+            groups.push(batch.slice(i, i + this.perJob));
+          for (const result of await Promise.allSettled(groups.map(group))) {
+            if (result.status === 'rejected') {
+              log.error({ err: result.reason }, 'a group of broadcast sends failed; retrying it');
+            }
+          }
+        }
+        if (halted()) break;
+        if ((await countRecipients(db, broadcast.id)).pending === 0) {
+          await finishBroadcast(db, broadcast.id);
+          break;
+        }
+        await delay(this.deps.pollMs ?? 1000);
       }
-      if (!halted()) await finishBroadcast(db, broadcast.id);
     } finally {
       clearInterval(watch);
       clearInterval(reporter);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { Broadcast, BroadcastRecipientsTable } from './schema.js';
 
-type RecipientStatus = 'sent' | 'blocked' | 'failed';
+export type RecipientStatus = 'sent' | 'blocked' | 'failed' | 'unknown';
 
 /** What a broadcast sends: a text with its formatting, or a copy of a message. */
 export type BroadcastContent =
@@ -236,7 +236,7 @@ export async function countRecipients(db: Db, broadcastId: number): Promise<Broa
     .where('broadcast_id', '=', broadcastId)
     .groupBy('status')
     .execute();
-  const counts: BroadcastCounts = { pending: 0, sent: 0, blocked: 0, failed: 0 };
+  const counts: BroadcastCounts = { pending: 0, sent: 0, blocked: 0, failed: 0, unknown: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
 }

@@ -146,6 +146,8 @@ export interface ScheduledDeletionsTable {
   message_id: number;
   /** Unix ms. */
   delete_at: number;
+  /** Failed tries so far. */
+  attempts: Generated<number>;
 }
 
 export interface BroadcastsTable {
@@ -176,11 +178,14 @@ export interface BroadcastsTable {
 export interface BroadcastRecipientsTable {
   broadcast_id: number;
   user_id: number;
-  /** blocked: the user blocked the bot, is deactivated or gone (not a failure). */
+  /**
+   * blocked: the user blocked the bot, is deactivated or gone (not a failure). unknown: the
+   * send may have reached them (it timed out or lost its connection), so it is not repeated.
+   */
   status: ColumnType<
-    'pending' | 'sent' | 'blocked' | 'failed',
+    'pending' | 'sent' | 'blocked' | 'failed' | 'unknown',
     'pending' | undefined,
-    'sent' | 'blocked' | 'failed'
+    'sent' | 'blocked' | 'failed' | 'unknown'
   >;
   error: string | null;
   updated_at: number | null;

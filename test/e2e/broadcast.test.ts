@@ -110,6 +110,7 @@ describe('broadcast, paid rate', () => {
       sent: 1501,
       blocked: 50,
       failed: 0,
+      unknown: 0,
     });
     const marked = await db
       .selectFrom('users')
@@ -264,5 +265,53 @@ describe('broadcast, normal rate', () => {
       0,
       'the dropped draft was never sent',
     );
+  });
+});
+
+describe('broadcast, formatting', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorld({ env: { ADMIN_IDS: String(ADMIN) } });
+  });
+  after(() => world.close());
+
+  it('keeps the formatting on the text after the command, even a one-letter text', async () => {
+    const { emu } = world;
+    const admin = emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
+    const learner = emu.user({ first_name: 'Learner' });
+    await world.ask(learner, '/start');
+    await world.ask(admin, '/start');
+    const mark = emu.mark();
+    // "/broadcast a" with the "a" in bold, as a client sends it.
+    emu.pushUpdate({
+      message: {
+        message_id: 10_000,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: ADMIN, type: 'private', first_name: 'Admin' },
+        from: admin,
+        text: '/broadcast a',
+        entities: [
+          { type: 'bot_command', offset: 0, length: 10 },
+          { type: 'bold', offset: 11, length: 1 },
+        ],
+      },
+    });
+    const confirm = await emu.waitForCall(
+      'sendMessage',
+      (c) => c.ok && String(c.params.text).startsWith('📣 This message'),
+      { after: mark },
+    );
+    const message = emu.messages(ADMIN).find((m) => m.message_id === confirm.result?.message_id);
+    assert.ok(message);
+    const data =
+      (confirm.params.reply_markup as Keyboard).inline_keyboard[0]?.[0]?.callback_data ?? '';
+    emu.pressButton(admin, message, data);
+    const sent = await emu.waitForCall(
+      'sendMessage',
+      (c) => c.ok && c.params.chat_id === learner.id && c.params.text === 'a',
+      { after: mark },
+    );
+    assert.deepEqual(sent.params.entities, [{ type: 'bold', offset: 0, length: 1 }]);
+    await report(world, Number(data.split(':')[1]), mark);
   });
 });

@@ -87,7 +87,9 @@ function shiftEntities(
   message: { text?: string; entities?: MessageEntity[] },
   text: string,
 ): MessageEntity[] | undefined {
-  const start = message.text?.indexOf(text) ?? -1;
+  // The text is looked for after the command only: "a" is also in "/broadcast".
+  const command = message.entities?.find((e) => e.type === 'bot_command' && e.offset === 0);
+  const start = message.text?.indexOf(text, command?.length ?? 0) ?? -1;
   const entities = (message.entities ?? [])
     .filter((entity) => entity.type !== 'bot_command' && entity.offset >= start)
     .map((entity) => ({ ...entity, offset: entity.offset - start }));

@@ -5,6 +5,7 @@ import * as libraryJobs from './0003-library-jobs.js';
 import * as broadcasts from './0004-broadcasts.js';
 import * as adminApi from './0005-admin-api.js';
 import * as processingFacts from './0006-processing-facts.js';
+import * as deliveryState from './0007-delivery-state.js';
 import * as libraryScale from './0008-library-scale.js';
 import * as broadcastParseMode from './0010-broadcast-parse-mode.js';
 import * as operations from './0011-operations.js';
@@ -19,6 +20,7 @@ export const migrations: MigrationProvider = {
       '0004-broadcasts': broadcasts,
       '0005-admin-api': adminApi,
       '0006-processing-facts': processingFacts,
+      '0007-delivery-state': deliveryState,
       '0008-library-scale': libraryScale,
       '0010-broadcast-parse-mode': broadcastParseMode,
       '0011-operations': operations,

@@ -13,5 +13,11 @@ broadcast-progress =
     { $bar } { $percent }%
     ✅ Sent: { $sent } · 🚫 Blocked: { $blocked } · ⚠️ Failed: { $failed }
     ⏳ Remaining: { $remaining } · ⚡ { $rate } msg/s · about { $eta } s left
-broadcast-report-done = 📣 Broadcast #{ $id } finished in { $seconds } s: { $sent } of { $total } users got it; { $blocked } blocked the bot or are gone; { $failed } failed.
-broadcast-report-cancelled = 📣 Broadcast #{ $id } stopped after { $seconds } s: { $sent } of { $total } users got it; { $blocked } blocked the bot or are gone; { $failed } failed; { $remaining } were not sent.
+broadcast-report-done = 📣 Broadcast #{ $id } finished in { $seconds } s: { $sent } of { $total } users got it; { $blocked } blocked the bot or are gone; { $failed } failed{ $unknown ->
+        [0] {""}
+       *[other] ; { $unknown } unknown (Telegram did not answer; not sent again)
+    }.
+broadcast-report-cancelled = 📣 Broadcast #{ $id } stopped after { $seconds } s: { $sent } of { $total } users got it; { $blocked } blocked the bot or are gone; { $failed } failed{ $unknown ->
+        [0] {""}
+       *[other] ; { $unknown } unknown (Telegram did not answer; not sent again)
+    }; { $remaining } were not sent.

@@ -13,5 +13,11 @@ broadcast-progress =
     { $bar } { $percent }%
     ✅ Отправлено: { $sent } · 🚫 Заблокировали: { $blocked } · ⚠️ Ошибки: { $failed }
     ⏳ Осталось: { $remaining } · ⚡ { $rate } сообщ./с · ещё около { $eta } с
-broadcast-report-done = 📣 Рассылка #{ $id } завершена за { $seconds } с: получили { $sent } из { $total }; заблокировали бота или удалены: { $blocked }; ошибки: { $failed }.
-broadcast-report-cancelled = 📣 Рассылка #{ $id } остановлена через { $seconds } с: получили { $sent } из { $total }; заблокировали бота или удалены: { $blocked }; ошибки: { $failed }; не отправлено: { $remaining }.
+broadcast-report-done = 📣 Рассылка #{ $id } завершена за { $seconds } с: получили { $sent } из { $total }; заблокировали бота или удалены: { $blocked }; ошибки: { $failed }{ $unknown ->
+        [0] {""}
+       *[other] ; неизвестно: { $unknown } (Telegram не ответил; повторно не отправлялось)
+    }.
+broadcast-report-cancelled = 📣 Рассылка #{ $id } остановлена через { $seconds } с: получили { $sent } из { $total }; заблокировали бота или удалены: { $blocked }; ошибки: { $failed }{ $unknown ->
+        [0] {""}
+       *[other] ; неизвестно: { $unknown } (Telegram не ответил; повторно не отправлялось)
+    }; не отправлено: { $remaining }.

@@ -13,5 +13,11 @@ broadcast-progress =
     { $bar } { $percent }%
     ✅ Yuborildi: { $sent } · 🚫 Bloklagan: { $blocked } · ⚠️ Xato: { $failed }
     ⏳ Qoldi: { $remaining } · ⚡ { $rate } xabar/s · taxminan { $eta } s qoldi
-broadcast-report-done = 📣 Xabarnoma #{ $id } { $seconds } s da tugadi: { $total } tadan { $sent } tasi oldi; { $blocked } tasi botni bloklagan yoki o'chirilgan; { $failed } tasida xato.
-broadcast-report-cancelled = 📣 Xabarnoma #{ $id } { $seconds } s dan keyin to'xtatildi: { $total } tadan { $sent } tasi oldi; { $blocked } tasi botni bloklagan yoki o'chirilgan; { $failed } tasida xato; { $remaining } tasiga yuborilmadi.
+broadcast-report-done = 📣 Xabarnoma #{ $id } { $seconds } s da tugadi: { $total } tadan { $sent } tasi oldi; { $blocked } tasi botni bloklagan yoki o'chirilgan; { $failed } tasida xato{ $unknown ->
+        [0] {""}
+       *[other] ; { $unknown } tasi noma'lum (Telegram javob bermadi; qayta yuborilmadi)
+    }.
+broadcast-report-cancelled = 📣 Xabarnoma #{ $id } { $seconds } s dan keyin to'xtatildi: { $total } tadan { $sent } tasi oldi; { $blocked } tasi botni bloklagan yoki o'chirilgan; { $failed } tasida xato{ $unknown ->
+        [0] {""}
+       *[other] ; { $unknown } tasi noma'lum (Telegram javob bermadi; qayta yuborilmadi)
+    }; { $remaining } tasiga yuborilmadi.
