@@ -3,14 +3,23 @@ import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { User } from './schema.js';
 
-/** Records that a Telegram user was seen now: creates them or refreshes their profile. */
-export async function touchUser(db: Db, from: TelegramUser): Promise<User> {
+/**
+ * Records that a Telegram user was seen now: creates them or refreshes their profile. A
+ * user who `wrote` a message can be reached: a blocked mark is cleared (the my_chat_member
+ * update of their unblocking may have been lost while the bot was down).
+ */
+export async function touchUser(
+  db: Db,
+  from: TelegramUser,
+  { wrote = false }: { wrote?: boolean } = {},
+): Promise<User> {
   const profile = {
     username: from.username ?? null,
     first_name: from.first_name,
     last_name: from.last_name ?? null,
     language_code: from.language_code ?? null,
     last_seen_at: Date.now(),
+    ...(wrote ? { blocked_at: null } : {}),
   };
   return db
     .insertInto('users')

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { findUser, setBanned } from '../../src/db/users.js';
+import { findUser, setBanned, setBlocked } from '../../src/db/users.js';
 import { eventually, startWorld, type World } from './harness.js';
 
 describe('users', () => {
@@ -46,5 +46,16 @@ describe('users', () => {
       async () => (await findUser(db, user.id))?.blocked_at === null,
       'blocked_at cleared',
     );
+  });
+
+  it('clears the blocked mark when a user writes, though the unblock update was lost', async () => {
+    const { emu } = world;
+    const db = await world.db();
+    const user = emu.user({ first_name: 'Dilnoza', language_code: 'en' });
+    await world.ask(user, '/start');
+    // Blocked, then unblocked while the bot was down: only the block was recorded.
+    await setBlocked(db, user.id, true);
+    await world.ask(user, '/help');
+    assert.equal((await findUser(db, user.id))?.blocked_at, null);
   });
 });

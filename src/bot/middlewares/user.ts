@@ -10,7 +10,9 @@ import type { Context } from '../context.js';
 export const userMiddleware: MiddlewareFn<Context> = async (ctx, next) => {
   if (!ctx.from || ctx.from.is_bot) return next();
   const talking = ctx.chat?.type === 'private' && !ctx.myChatMember;
-  ctx.user = talking ? await touchUser(ctx.db, ctx.from) : await findUser(ctx.db, ctx.from.id);
+  ctx.user = talking
+    ? await touchUser(ctx.db, ctx.from, { wrote: ctx.message !== undefined })
+    : await findUser(ctx.db, ctx.from.id);
   if (!ctx.user) return next();
   if (ctx.user.banned_at !== null) {
     ctx.logger.debug({ user_id: ctx.from.id }, 'ignoring a banned user');
