@@ -1,16 +1,32 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { scheduleDeletion } from './scheduled-deletions.js';
+
+/** A sent file's message to delete later (AUTO_DELETE_MINUTES); `deleteAt` in Unix ms. */
+export interface DeletionPlan {
+  chatId: number;
+  messageId: number;
+  deleteAt: number;
+}
 
 const DAY_MS = 86_400_000;
 
 /**
- * Records that a user downloaded a file and adds one to the file's downloads_count, both or
- * neither (one transaction). Returns false, recording nothing, when the file is gone.
+ * Records that a user downloaded a file and adds one to the file's downloads_count, and
+ * schedules the sent message's `deletion` if any: all or nothing (one transaction), so no
+ * crash in between leaves a protected file that is never deleted. Returns false when the
+ * file is gone: nothing is counted, but the deletion is still scheduled.
  */
-export async function recordDownload(db: Db, userId: number, fileId: number): Promise<boolean> {
+export async function recordDownload(
+  db: Db,
+  userId: number,
+  fileId: number,
+  deletion?: DeletionPlan,
+): Promise<boolean> {
   if (!db.isTransaction) {
-    return db.transaction().execute((trx) => recordDownload(trx, userId, fileId));
+    return db.transaction().execute((trx) => recordDownload(trx, userId, fileId, deletion));
   }
+  if (deletion) await scheduleDeletion(db, deletion.chatId, deletion.messageId, deletion.deleteAt);
   // The increment happens in SQL, so concurrent downloads never lose a count; updating first
   // tells a deleted file apart before the insert would trip its foreign key.
   const counted = await db

@@ -40,11 +40,16 @@ export async function removeDeletions(db: Db, ids: readonly number[]): Promise<v
   await db.deleteFrom('scheduled_deletions').where('id', 'in', ids).execute();
 }
 
-/** Moves a deletion that failed for now to a later time. */
-export async function postponeDeletion(db: Db, id: number, deleteAt: number): Promise<void> {
+/** Moves a deletion that failed for now to a later time, with the failed tries so far. */
+export async function postponeDeletion(
+  db: Db,
+  id: number,
+  deleteAt: number,
+  attempts: number,
+): Promise<void> {
   await db
     .updateTable('scheduled_deletions')
-    .set({ delete_at: deleteAt })
+    .set({ delete_at: deleteAt, attempts })
     .where('id', '=', id)
     .execute();
 }

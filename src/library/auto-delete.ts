@@ -6,6 +6,7 @@ import {
   type ScheduledDeletion,
 } from '../db/scheduled-deletions.js';
 import type { Logger } from '../logger.js';
+import { apiErrorMeaning } from '../telegram-errors.js';
 
 /** What the scheduler needs; built once in main. */
 export interface AutoDeleteDeps {
@@ -13,7 +14,7 @@ export interface AutoDeleteDeps {
   logger: Logger;
   /**
    * Deletes one message. Resolves when it is gone, including when it was gone already or
-   * can never be deleted; rejects on a failure worth another try later (network, 5xx).
+   * can never be deleted; rejects on any other failure.
    */
   deleteMessage(chatId: number, messageId: number): Promise<void>;
   /** How often due rows are looked for. Default 5 s. */
@@ -27,6 +28,8 @@ export interface AutoDeleteDeps {
 // after a long downtime quickly without a burst Telegram would answer with 429s.
 const BATCH = 100;
 const PARALLEL = 5;
+/** Tries of a deletion Telegram refuses (a 4xx other than 429) before it is given up. */
+const REFUSED_ATTEMPTS = 3;
 
 /**
  * Deletes the messages listed in scheduled_deletions once they are due (AUTO_DELETE_MINUTES).
@@ -95,17 +98,25 @@ export class AutoDelete {
     });
   }
 
-  /** True when the row is settled; a failure is postponed and the row kept. */
+  /**
+   * True when the row is settled. A failure is postponed and the row kept, but a refusal
+   * (a 4xx Telegram will repeat) is given up after a few tries. Network errors and 5xx are
+   * not capped: once the message is 48 hours old Telegram says it can't be deleted, which
+   * settles the row.
+   */
   private async delete(row: ScheduledDeletion): Promise<boolean> {
     try {
       await this.deps.deleteMessage(row.chat_id, row.message_id);
       return true;
     } catch (error) {
-      this.deps.logger.warn(
-        { err: error, chat_id: row.chat_id, message_id: row.message_id },
-        'could not delete a message; trying again later',
-      );
-      await postponeDeletion(this.deps.db, row.id, this.now() + this.retryDelayMs);
+      const attempts = row.attempts + 1;
+      const where = { err: error, chat_id: row.chat_id, message_id: row.message_id, attempts };
+      if (apiErrorMeaning(error).kind === 'refused' && attempts >= REFUSED_ATTEMPTS) {
+        this.deps.logger.warn(where, 'could not delete a message; giving up');
+        return true;
+      }
+      this.deps.logger.warn(where, 'could not delete a message; trying again later');
+      await postponeDeletion(this.deps.db, row.id, this.now() + this.retryDelayMs, attempts);
       return false;
     }
   }

@@ -2,7 +2,6 @@ import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { recordDownload } from '../../db/downloads.js';
 import { deleteFile, findFile } from '../../db/files.js';
-import { scheduleDeletion } from '../../db/scheduled-deletions.js';
 import type { LibraryFile } from '../../db/schema.js';
 import { deliveryFor, type Sendable } from '../../library/catalogue.js';
 import { formatSize } from '../../library/format.js';
@@ -53,11 +52,16 @@ privateChat.callbackQuery(downloadData.filter, async (ctx) => {
     }
     const sent = await sendLibraryFile(ctx, delivery);
     delivered = true;
-    await recordDownload(ctx.db, ctx.from.id, file.id);
     const minutes = ctx.settings.autoDeleteMinutes;
-    if (minutes > 0) {
-      await scheduleDeletion(ctx.db, sent.chat.id, sent.message_id, Date.now() + minutes * 60_000);
-    }
+    const deletion =
+      minutes > 0
+        ? {
+            chatId: sent.chat.id,
+            messageId: sent.message_id,
+            deleteAt: Date.now() + minutes * 60_000,
+          }
+        : undefined;
+    await recordDownload(ctx.db, ctx.from.id, file.id, deletion);
     if (card) await tidy(ctx, card.message_id);
   } finally {
     // A press that sent nothing (the apology follows) must not make the next one a repeat.

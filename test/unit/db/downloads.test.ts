@@ -60,4 +60,22 @@ describe('downloads repository', () => {
     assert.equal((await findFile(db, file.id))?.downloads_count, 0);
     assert.equal(await rows(file.id), 0);
   });
+
+  it('schedules the sent message deletion in the same transaction', async () => {
+    const file = await newFile();
+    const deletions = () =>
+      db.selectFrom('scheduled_deletions').select(['chat_id', 'message_id', 'delete_at']).execute();
+    const plan = { chatId: 7, messageId: 41, deleteAt: 1_000 };
+    await assert.rejects(recordDownload(db, 404, file.id, plan), /FOREIGN KEY/);
+    assert.deepEqual(await deletions(), [], 'a failed record schedules nothing');
+    assert.equal(await recordDownload(db, 7, file.id, plan), true);
+    assert.deepEqual(await deletions(), [{ chat_id: 7, message_id: 41, delete_at: 1_000 }]);
+    await deleteFile(db, file.id);
+    assert.equal(await recordDownload(db, 7, file.id, { ...plan, messageId: 42 }), false);
+    assert.deepEqual(
+      (await deletions()).map((row) => row.message_id),
+      [41, 42],
+      'a file deleted meanwhile is not counted, but its message is still deleted',
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { GrammyError, HttpError } from 'grammy';
 import pino from 'pino';
 import { type Db, openDatabase } from '../../../src/db/database.js';
 import { dueDeletions, scheduleDeletion } from '../../../src/db/scheduled-deletions.js';
@@ -72,6 +73,55 @@ describe('auto-delete', () => {
     assert.equal(left?.message_id, 1);
     assert.equal(left?.delete_at, now + 30_000);
     assert.deepEqual(await dueDeletions(db, now, 10), []);
+  });
+
+  it('gives up a deletion Telegram keeps refusing after three tries', async () => {
+    await clear();
+    let now = Date.now();
+    await scheduleDeletion(db, 6, 1, now - 1);
+    const refused = new GrammyError(
+      "Call to 'deleteMessage' failed! (400: Bad Request: MESSAGE_ID_INVALID)",
+      { ok: false, error_code: 400, description: 'Bad Request: MESSAGE_ID_INVALID' },
+      'deleteMessage',
+      {},
+    );
+    let tries = 0;
+    const { deleter } = scheduler({
+      now: () => now,
+      retryDelayMs: 1000,
+      deleteMessage: async () => {
+        tries++;
+        throw refused;
+      },
+    });
+    assert.equal(await deleter.runOnce(), 0);
+    now += 1000;
+    assert.equal(await deleter.runOnce(), 0);
+    assert.equal((await all())[0]?.attempts, 2);
+    now += 1000;
+    assert.equal(await deleter.runOnce(), 1);
+    now += 60_000;
+    assert.equal(await deleter.runOnce(), 0);
+    assert.equal(tries, 3);
+    assert.deepEqual(await all(), []);
+  });
+
+  it('keeps trying after network errors, counting them', async () => {
+    await clear();
+    let now = Date.now();
+    await scheduleDeletion(db, 7, 1, now - 1);
+    const { deleter } = scheduler({
+      now: () => now,
+      retryDelayMs: 1000,
+      deleteMessage: async () => {
+        throw new HttpError('Network request failed!', new Error('socket hang up'));
+      },
+    });
+    for (let i = 0; i < 5; i++) {
+      assert.equal(await deleter.runOnce(), 0);
+      now += 1000;
+    }
+    assert.equal((await all())[0]?.attempts, 5);
   });
 
   it('on start, deletes what fell due while it was stopped, then keeps polling', async () => {
