@@ -249,7 +249,8 @@ export class Emulator {
 
   /**
    * Moves the server's clock forward: callback and inline queries older than
-   * QUERY_LIFETIME_MS can no longer be answered, as on the real server.
+   * QUERY_LIFETIME_MS can no longer be answered, and private messages older than 48 hours
+   * can no longer be deleted, as on the real server.
    */
   advanceClock(ms: number): void {
     this.state.clock.advance(ms);

@@ -87,6 +87,22 @@ describe('emulator messages', () => {
     assert.equal(emu.deliveredCount(user.id), 1, 'deleted messages still count as delivered');
   });
 
+  it("answers message can't be deleted for a private message older than 48 hours", async () => {
+    const user = emu.user();
+    const old = await bot.api.sendMessage(user.id, 'old');
+    emu.advanceClock(47 * 3600_000);
+    const recent = await bot.api.sendMessage(user.id, 'recent');
+    assert.equal(await bot.api.deleteMessage(user.id, recent.message_id), true);
+    emu.advanceClock(3600_000 + 1000);
+    const late = await refusal(bot.api.deleteMessage(user.id, old.message_id));
+    assert.equal(late.error_code, 400);
+    assert.equal(late.description, "Bad Request: message can't be deleted");
+    assert.deepEqual(
+      emu.messages(user.id).map((m) => m.text),
+      ['old'],
+    );
+  });
+
   it('copies a user photo with its caption, or with a new one', async () => {
     const admin = emu.user({ first_name: 'Admin' });
     const reader = emu.user({ first_name: 'Reader' });

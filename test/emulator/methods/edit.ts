@@ -64,11 +64,19 @@ function edit(kind: EditKind): Handler {
   };
 }
 
+/** In a private chat, a message can be deleted only within 48 hours of sending. */
+const DELETABLE_FOR_S = 48 * 3600;
+
 const deleteMessage: Handler = (ctx) => {
   const target = ctx.state.chats.resolve(chatIdParam(ctx.params));
-  if (!ctx.state.messages.delete(target.chat.id, reqInt(ctx.params, 'message_id'))) {
-    throw badRequest('message to delete not found');
+  const messageId = reqInt(ctx.params, 'message_id');
+  const stored = ctx.state.messages.get(target.chat.id, messageId);
+  if (!stored) throw badRequest('message to delete not found');
+  const age = ctx.state.clock.now() / 1000 - stored.message.date;
+  if (target.kind === 'private' && age > DELETABLE_FOR_S) {
+    throw badRequest("message can't be deleted");
   }
+  ctx.state.messages.delete(target.chat.id, messageId);
   return true;
 };
 

@@ -111,7 +111,7 @@ export function deliver(
     message_id: state.messages.nextId(target.chat.id),
     ...(target.kind === 'channel' ? { sender_chat: target.chat } : { from: state.chats.bot }),
     chat: target.chat,
-    date: Math.floor(Date.now() / 1000),
+    date: Math.floor(state.clock.now() / 1000),
     ...build(),
   } as Message;
   if (reply) message.reply_to_message = reply as Message['reply_to_message'];
