@@ -170,7 +170,7 @@ async function bench(run: Run): Promise<[string, string][]> {
 
     // The admin joins the audience when the bot sees /broadcast: the learners are the rest.
     const learners = Array.from({ length: run.recipients - 1 }, (_, i) =>
-      emu.user({ first_name: `Learner${i}` }),
+      emu.user({ first_name: `Learner${i}`, started: true }),
     );
     for (let i = 0; i < learners.length; i += 500) {
       const rows = learners.slice(i, i + 500).map((u) => ({ id: u.id, first_name: u.first_name }));

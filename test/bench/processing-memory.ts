@@ -53,7 +53,7 @@ async function measure(mb: number, download: boolean): Promise<Figures> {
   const tempDir = await mkdtemp(join(tmpdir(), 'processing-bench-'));
   const pool = createPool({ maxThreads: 1 });
   try {
-    const chatId = emu.user().id;
+    const chatId = emu.user({ started: true }).id;
     const task = (fileSize: number): PoolTask => ({
       apiRoot: emu.apiRoot,
       token: emu.token,

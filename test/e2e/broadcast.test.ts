@@ -16,7 +16,8 @@ async function populate(
   db: Db,
   counts: { reachable: number; deactivated?: number; blocked?: number; unknown?: number },
 ): Promise<{ reachable: User[]; gone: number[] }> {
-  const make = (n: number) => Array.from({ length: n }, () => emu.user({ first_name: 'Learner' }));
+  const make = (n: number) =>
+    Array.from({ length: n }, () => emu.user({ first_name: 'Learner', started: true }));
   const reachable = make(counts.reachable);
   const deactivated = make(counts.deactivated ?? 0);
   const blocked = make(counts.blocked ?? 0);

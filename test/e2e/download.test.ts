@@ -26,8 +26,9 @@ describe('file card and download', () => {
   before(async () => {
     world = await startWorld({ env: ENV });
     db = await world.db();
-    // Processed copies are uploaded to the chat of the admin who added the file.
-    world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
+    // Processed copies are uploaded to the chat of the admin who added the file (through
+    // the bot, so their chat with it exists).
+    world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en', started: true });
   });
   after(() => world.close());
 

@@ -18,6 +18,11 @@ export interface UserSpec {
   last_name?: string;
   username?: string;
   language_code?: string;
+  /**
+   * The user opened the chat with the bot (pressed Start) before the test began. Default
+   * false: the bot cannot write to them until they write to it, as on the real server.
+   */
+  started?: boolean;
 }
 
 /** Options of Emulator.channel. */
@@ -31,6 +36,8 @@ export interface ChannelSpec {
 /** A person using the bot. */
 export interface UserState {
   user: User;
+  /** The user has written to the bot at least once, so the bot may write to them. */
+  started: boolean;
   blocked: boolean;
   deactivated: boolean;
 }
@@ -71,7 +78,12 @@ export class Chats {
     if (spec.last_name !== undefined) user.last_name = spec.last_name;
     if (spec.username !== undefined) user.username = spec.username;
     if (spec.language_code !== undefined) user.language_code = spec.language_code;
-    this.users.set(id, { user, blocked: false, deactivated: false });
+    this.users.set(id, {
+      user,
+      started: spec.started ?? false,
+      blocked: false,
+      deactivated: false,
+    });
     return user;
   }
 
@@ -129,6 +141,7 @@ export class Chats {
     if (target.kind === 'private') {
       if (target.user.deactivated) throw forbidden('user is deactivated');
       if (target.user.blocked) throw forbidden('bot was blocked by the user');
+      if (!target.user.started) throw forbidden("bot can't initiate conversation with a user");
     } else if (!WRITERS.has(this.status(target.chat.id, this.bot.id))) {
       throw forbidden('bot is not a member of the channel chat');
     }

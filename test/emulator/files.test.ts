@@ -30,7 +30,7 @@ describe('emulator files', () => {
   });
 
   it('keeps the exact name and bytes of a grammY InputFile upload with spaces', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const bytes = randomBytes(150_000);
     const sent = await bot.api.sendDocument(user.id, new InputFile(bytes, NAME), {
       caption: 'Lesson 1',
@@ -55,7 +55,7 @@ describe('emulator files', () => {
   });
 
   it('reads quoted and non-ASCII names as the server does, and gives equal bytes the same file_unique_id', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const bytes = Buffer.from('same bytes');
     // Written by hand: a quoted name with escaped quotes, split over many small chunks.
     const boundary = 'xYz';
@@ -92,7 +92,7 @@ describe('emulator files', () => {
   });
 
   it('answers sendAudio and sendVideo with a document for formats they cannot play', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const upload = (name: string) => new InputFile(randomBytes(100), name);
     const mp3 = await bot.api.sendAudio(user.id, upload('a.mp3'));
     const m4a = await bot.api.sendAudio(user.id, upload('b.m4a'));
@@ -113,7 +113,7 @@ describe('emulator files', () => {
   });
 
   it('cleans uploaded names as the server does: the message and getFile show the clean one', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const long = `${'Lesson '.repeat(10)}- PrimeLingoBot.pdf`;
     const sent = await bot.api.sendDocument(user.id, new InputFile(Buffer.from('x'), long));
     const stem = 'Lesson '.repeat(10).slice(0, 64).trimEnd();
@@ -128,7 +128,7 @@ describe('emulator files', () => {
   });
 
   it('cuts a name from the part header at ";" and decodes its %XX escapes', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const boundary = 'b0und';
     const body = [
       `--${boundary}\r\nContent-Disposition: form-data; name="chat_id"\r\n\r\n${user.id}\r\n`,
@@ -146,7 +146,7 @@ describe('emulator files', () => {
   });
 
   it('reuses a file_id without upload, and refuses unknown or mismatched ids', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const file = emu.createFile({ kind: 'audio', fileName: 'song.mp3', size: 300 * 1024 * 1024 });
     const sent = await bot.api.sendAudio(user.id, file.file_id);
     assert.equal(sent.audio?.file_id, file.file_id);
@@ -161,7 +161,7 @@ describe('emulator files', () => {
   });
 
   it('checks thumbnails: valid ones appear on the document, invalid ones are dropped', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const valid = await bot.api.sendDocument(user.id, new InputFile(Buffer.from('pdf'), 'a.pdf'), {
       thumbnail: new InputFile(fakeJpeg(320, 180)),
     });
@@ -199,7 +199,7 @@ describe('emulator files', () => {
   });
 
   it('answers 413 over the upload limit and removes the partial file', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const error = await bot.api
       .sendDocument(user.id, new InputFile(randomBytes(300 * 1024), 'big.bin'))
       .catch((err: unknown) => err);
@@ -212,7 +212,7 @@ describe('emulator files', () => {
   });
 
   it('serves getFile paths and streams the bytes; refuses files over 20 MB', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const bytes = randomBytes(70_000);
     const sent = await bot.api.sendVideo(user.id, new InputFile(bytes, 'clip.mp4'), {
       duration: 12,
@@ -244,7 +244,7 @@ describe('emulator files', () => {
     const local = await Emulator.start({ localMode: true });
     try {
       const localBot = new Bot(local.token, { client: { apiRoot: local.apiRoot } });
-      const user = local.user();
+      const user = local.user({ started: true });
       const chunk = Buffer.alloc(1024 * 1024, 7);
       const size = 51 * chunk.length;
       const stream = Readable.from(
@@ -265,7 +265,7 @@ describe('emulator files', () => {
   });
 
   it('sends media groups with attach:// parts inside the media JSON', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const stored = emu.createFile({ kind: 'document', fileName: 'old.pdf', content: 'old' });
     const album: Message[] = await bot.api.sendMediaGroup(user.id, [
       InputMediaBuilder.document(new InputFile(Buffer.from('new'), 'New lesson.pdf'), {
@@ -282,7 +282,7 @@ describe('emulator files', () => {
   });
 
   it('sends photos as PhotoSize arrays and refuses non-images', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const sent = await bot.api.sendPhoto(user.id, new InputFile(fakeJpeg(800, 600)), {
       caption: 'pic',
     });
@@ -296,7 +296,7 @@ describe('emulator files', () => {
   });
 
   it('creates user files: sparse by size, or from content, in a message', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const update = emu.sendFile(user, {
       kind: 'document',
       fileName: 'Lesson 2.pdf',

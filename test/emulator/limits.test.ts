@@ -9,8 +9,8 @@ describe('emulator flood limits', () => {
 
   it('allows a short burst per chat, then answers 429; waiting retry_after succeeds', async () => {
     emu = await Emulator.start({ perChatRate: 1, perChatBurst: 3 });
-    const user = emu.user();
-    const other = emu.user();
+    const user = emu.user({ started: true });
+    const other = emu.user({ started: true });
     const send = (chatId: number) => callJson(emu, 'sendMessage', { chat_id: chatId, text: 'x' });
     for (let i = 0; i < 3; i++) assert.equal((await send(user.id)).status, 200);
     const refused = await send(user.id);
@@ -39,7 +39,7 @@ describe('emulator flood limits', () => {
 
   it('limits the whole bot, with paid broadcasts on their own bucket', async () => {
     emu = await Emulator.start({ globalRate: 2, perChatRate: null, paidRate: 3 });
-    const users = Array.from({ length: 6 }, () => emu.user());
+    const users = Array.from({ length: 6 }, () => emu.user({ started: true }));
     const send = (chatId: number, paid = false) =>
       callJson(emu, 'sendMessage', { chat_id: chatId, text: 'x', allow_paid_broadcast: paid });
     const statuses = [];
@@ -54,7 +54,7 @@ describe('emulator flood limits', () => {
 
   it('changes limits at run time and can disable them', async () => {
     emu = await Emulator.start({ perChatRate: 1, perChatBurst: 1 });
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const send = () => callJson(emu, 'sendMessage', { chat_id: user.id, text: 'x' });
     assert.equal((await send()).status, 200);
     assert.equal((await send()).status, 429);

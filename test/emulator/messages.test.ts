@@ -28,8 +28,8 @@ describe('emulator messages', () => {
   afterEach(() => emu.stop());
 
   it('numbers messages per chat, shared by user and bot messages', async () => {
-    const ann = emu.user({ first_name: 'Ann' });
-    const bob = emu.user({ first_name: 'Bob' });
+    const ann = emu.user({ started: true, first_name: 'Ann' });
+    const bob = emu.user({ started: true, first_name: 'Bob' });
     assert.deepEqual([ann.id, bob.id], [1000, 1001]);
     const first = emu.sendCommand(ann, '/start f_12');
     assert.equal(first.message?.message_id, 1);
@@ -45,7 +45,7 @@ describe('emulator messages', () => {
   });
 
   it('edits messages, refusing unknown ones and identical content', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const keyboard = { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] };
     const sent = await bot.api.sendMessage(user.id, 'v1', { reply_markup: keyboard });
     const edited = await bot.api.editMessageText(user.id, sent.message_id, 'v2', {
@@ -78,7 +78,7 @@ describe('emulator messages', () => {
   });
 
   it('deletes once, then answers message to delete not found', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const sent = await bot.api.sendMessage(user.id, 'bye');
     assert.equal(await bot.api.deleteMessage(user.id, sent.message_id), true);
     assert.deepEqual(emu.messages(user.id), []);
@@ -88,7 +88,7 @@ describe('emulator messages', () => {
   });
 
   it("answers message can't be deleted for a private message older than 48 hours", async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const old = await bot.api.sendMessage(user.id, 'old');
     emu.advanceClock(47 * 3600_000);
     const recent = await bot.api.sendMessage(user.id, 'recent');
@@ -104,8 +104,8 @@ describe('emulator messages', () => {
   });
 
   it('copies a user photo with its caption, or with a new one', async () => {
-    const admin = emu.user({ first_name: 'Admin' });
-    const reader = emu.user({ first_name: 'Reader' });
+    const admin = emu.user({ started: true, first_name: 'Admin' });
+    const reader = emu.user({ started: true, first_name: 'Reader' });
     const upload = emu.sendFile(admin, {
       kind: 'photo',
       content: fakeJpeg(640, 480),
@@ -129,7 +129,7 @@ describe('emulator messages', () => {
   });
 
   it('refuses blocked, deactivated and unknown recipients', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const blocked = emu.blockBot(user);
     assert.equal(blocked?.my_chat_member?.new_chat_member.status, 'kicked');
     assert.equal(blocked?.my_chat_member?.old_chat_member.status, 'member');
@@ -152,8 +152,27 @@ describe('emulator messages', () => {
     );
   });
 
+  it('refuses to write first to a user who never started the bot, until they write', async () => {
+    const stranger = emu.user();
+    const file = emu.createFile({ kind: 'document', fileName: 'a.pdf', content: 'pdf' });
+    for (const attempt of [
+      bot.api.sendMessage(stranger.id, 'hi'),
+      bot.api.sendDocument(stranger.id, file.file_id),
+    ]) {
+      const error = await refusal(attempt);
+      assert.deepEqual(
+        [error.error_code, error.description],
+        [403, "Forbidden: bot can't initiate conversation with a user"],
+      );
+    }
+    emu.sendCommand(stranger, '/start');
+    assert.equal((await bot.api.sendMessage(stranger.id, 'hello')).text, 'hello');
+    const old = emu.user({ started: true });
+    assert.equal((await bot.api.sendMessage(old.id, 'hi')).text, 'hi');
+  });
+
   it('answers callback and inline queries once', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const sent = await bot.api.sendMessage(user.id, 'pick', {
       reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] },
     });

@@ -28,6 +28,7 @@ export class People {
     if (userState.deactivated) throw new Error(`emulator: user ${user.id} is deactivated`);
     // Writing to a bot you blocked means pressing "Restart" first, which unblocks it.
     if (userState.blocked) this.setBlocked(user, false);
+    userState.started = true;
     const chat = privateChat(userState.user);
     const message = {
       message_id: state.messages.nextId(chat.id),

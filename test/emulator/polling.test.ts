@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Update } from 'grammy/types';
 import { callJson, until } from './helpers.js';
 import { Emulator } from './index.js';
+import { UpdateQueue } from './updates.js';
 
 const CONFLICT =
   'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running';
@@ -21,6 +22,24 @@ describe('emulator long polling', () => {
     const answer = await callJson(emu, 'getUpdates', { timeout: 1 });
     assert.deepEqual(answer.body, { ok: true, result: [] });
     assert.ok(Date.now() - started >= 900, 'held for about the timeout');
+  });
+
+  it('holds a poll for at most 50 s whatever timeout it asks for, like the real server', async (t) => {
+    // The queue alone, on mocked timers: no socket waits for the mocked clock.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const queue = new UpdateQueue();
+    let answered: Update[] | undefined;
+    void queue.poll({ timeout: 100 }, new AbortController().signal).then((updates) => {
+      answered = updates;
+    });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    await settle();
+    t.mock.timers.tick(49_999);
+    await settle();
+    assert.equal(answered, undefined, 'still held before 50 s');
+    t.mock.timers.tick(1);
+    await settle();
+    assert.deepEqual(answered, []);
   });
 
   it('answers a held poll as soon as an update is pushed', async () => {

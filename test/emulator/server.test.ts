@@ -45,7 +45,7 @@ describe('emulator transport', () => {
   });
 
   it('decodes JSON, urlencoded, query-string and multipart params alike', async () => {
-    const user = emu.user({ first_name: 'Ann' });
+    const user = emu.user({ first_name: 'Ann', started: true });
     const markup = { inline_keyboard: [[{ text: 'Go', callback_data: 'go' }]] };
     const url = `${emu.apiRoot}/bot${emu.token}`;
     await callJson(emu, 'sendMessage', { chat_id: user.id, text: 'json', reply_markup: markup });
@@ -85,7 +85,7 @@ describe('emulator transport', () => {
 
   it('returns full Message objects and parses HTML like the server', async () => {
     const bot = new Bot(emu.token, { client: { apiRoot: emu.apiRoot } });
-    const user = emu.user({ first_name: 'Ann', username: 'ann' });
+    const user = emu.user({ first_name: 'Ann', username: 'ann', started: true });
     const sent = await bot.api.sendMessage(
       user.id,
       '  <b>Hi</b> &amp; <a href="https://x.y">go</a> ',

@@ -28,6 +28,7 @@ const CONFLICT_POLL =
 const CONFLICT_WEBHOOK =
   "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
 
+const MAX_TIMEOUT_S = 50;
 const GRACE_MS = 150;
 
 interface Holder {
@@ -104,7 +105,8 @@ export class UpdateQueue {
     this.setAllowed(request.allowedUpdates);
     const limit = Math.min(100, Math.max(1, request.limit ?? 100));
     const ready = this.peek(limit);
-    const timeout = request.timeout ?? 0;
+    // The real server holds a poll for at most LONG_POLL_MAX_TIMEOUT = 50 seconds.
+    const timeout = Math.min(request.timeout ?? 0, MAX_TIMEOUT_S);
     if (ready.length > 0 || timeout <= 0) return ready;
     await this.hold(timeout, signal);
     return this.peek(limit);

@@ -1,11 +1,45 @@
 import type { BotCommand } from 'grammy/types';
 import { badRequest } from '../errors.js';
-import { optJson, optStr, type Params } from '../params.js';
-import type { Handler } from '../state.js';
+import { chatIdParam, optJson, optStr, type Params } from '../params.js';
+import type { Handler, State } from '../state.js';
 
-function commandsKey(params: Params): string {
-  const scope = optJson<{ type: string }>(params, 'scope') ?? { type: 'default' };
-  return `${JSON.stringify(scope)}|${optStr(params, 'language_code') ?? ''}`;
+const CHATLESS_SCOPES = [
+  'default',
+  'all_private_chats',
+  'all_group_chats',
+  'all_chat_administrators',
+];
+const CHAT_SCOPES = ['chat', 'chat_administrators', 'chat_member'];
+
+/** The command list a call addresses: its scope, checked as the real server checks it, and language. */
+function commandsKey(state: State, params: Params): string {
+  return `${commandScope(state, params)}|${optStr(params, 'language_code') ?? ''}`;
+}
+
+/**
+ * The scope as a key (`default`, `chat:<id>`...). As telegram-bot-api and tdlib do: a scope
+ * of an unknown type or without its fields cannot be parsed; a chat must be one the bot can
+ * see (a user who started it); a private chat takes only the `chat` scope, and a channel
+ * none.
+ */
+function commandScope(state: State, params: Params): string {
+  const scope = optJson<unknown>(params, 'scope');
+  if (scope === undefined) return 'default';
+  const unparsable = (why: string) => badRequest(`can't parse BotCommandScope: ${why}`);
+  if (typeof scope !== 'object' || scope === null || Array.isArray(scope)) {
+    throw unparsable('BotCommandScope must be an Object');
+  }
+  const fields = scope as Params;
+  const type = fields.type;
+  if (typeof type !== 'string') throw unparsable(`Can't find field "type"`);
+  if (CHATLESS_SCOPES.includes(type)) return type;
+  if (!CHAT_SCOPES.includes(type)) throw unparsable('Unsupported type specified');
+  if (fields.chat_id === undefined) throw unparsable(`Can't find field "chat_id"`);
+  const target = state.chats.resolve(chatIdParam(fields));
+  if (target.kind === 'channel') throw badRequest("can't change commands in channel chats");
+  if (!target.user.started) throw badRequest('chat not found');
+  if (type !== 'chat') throw badRequest("can't use specified scope in private chats");
+  return `chat:${target.chat.id}`;
 }
 
 const setMyCommands: Handler = (ctx) => {
@@ -20,7 +54,7 @@ const setMyCommands: Handler = (ctx) => {
       throw badRequest('BOT_COMMAND_DESCRIPTION_INVALID');
     }
   }
-  ctx.state.commands.set(commandsKey(ctx.params), commands);
+  ctx.state.commands.set(commandsKey(ctx.state, ctx.params), commands);
   return true;
 };
 
@@ -49,9 +83,9 @@ const [setMyName, getMyName] = setting('name', '');
 export const botMethods: Record<string, Handler> = {
   getMe: (ctx) => ctx.state.bot,
   setMyCommands,
-  getMyCommands: (ctx) => ctx.state.commands.get(commandsKey(ctx.params)) ?? [],
+  getMyCommands: (ctx) => ctx.state.commands.get(commandsKey(ctx.state, ctx.params)) ?? [],
   deleteMyCommands: (ctx) => {
-    ctx.state.commands.delete(commandsKey(ctx.params));
+    ctx.state.commands.delete(commandsKey(ctx.state, ctx.params));
     return true;
   },
   setMyDescription,
