@@ -233,35 +233,40 @@ export class BroadcastActor {
     const group = async (userIds: number[]) => {
       let pending = userIds.map((id) => ({ id, limited: 0, transient: 0 }));
       while (pending.length > 0 && !halted()) {
+        // A job that starts after a cancel sends nothing: its recipients stay pending. The
+        // job records what it sent before it ends, so what a crash can send twice stays
+        // within the limiter's concurrency.
+        const job = async (): Promise<Attempt[]> => {
+          if (halted()) return [];
+          const outcomes = await Promise.all(pending.map((r) => attempt(r.id)));
+          await record(outcomes.filter((outcome) => 'status' in outcome));
+          return outcomes;
+        };
         let outcomes: Attempt[];
         try {
-          // A job that starts after a cancel sends nothing: its recipients stay pending.
-          outcomes = await limiter.schedule(() =>
-            halted() ? Promise.resolve([]) : Promise.all(pending.map((r) => attempt(r.id))),
-          );
+          outcomes = await limiter.schedule(job);
         } catch (error) {
           if (halted()) return; // dropped by a cancel or a shutdown: they stay pending
           throw error;
         }
-        const settled: Recorded[] = [];
+        const gaveUp: Recorded[] = [];
         const again: typeof pending = [];
         let backoff = 0;
         for (const [i, outcome] of outcomes.entries()) {
           const r = pending[i];
-          if (!r) continue;
-          if ('status' in outcome) settled.push(outcome);
-          else if ('retryAfter' in outcome) {
+          if (!r || 'status' in outcome) continue;
+          if ('retryAfter' in outcome) {
             pause(outcome.retryAfter);
             if (++r.limited <= RATE_LIMIT_ATTEMPTS) again.push(r);
-            else settled.push(failed(r.id, 'rate limited too many times'));
+            else gaveUp.push(failed(r.id, 'rate limited too many times'));
           } else if (++r.transient <= TRANSIENT_ATTEMPTS) {
             again.push(r);
             backoff = Math.max(backoff, 1000 * 2 ** (r.transient - 1));
           } else {
-            settled.push(failed(r.id, outcome.transient));
+            gaveUp.push(failed(r.id, outcome.transient));
           }
         }
-        await record(settled);
+        await record(gaveUp);
         if (backoff > 0) await delay(backoff);
         pending = again;
       }

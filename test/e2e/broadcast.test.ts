@@ -48,6 +48,22 @@ async function broadcast(
   return { id: Number(button.callback_data.split(':')[1]), confirm, statusMessage: message };
 }
 
+/** Waits for the confirmation asked after `mark` and presses Send; resolves with the id. */
+async function pressSend(world: World, admin: User, mark: number): Promise<number> {
+  const { emu } = world;
+  const confirm = await emu.waitForCall(
+    'sendMessage',
+    (c) => c.ok && String(c.params.text).startsWith('📣 This message'),
+    { after: mark },
+  );
+  const message = emu.messages(ADMIN).find((m) => m.message_id === confirm.result?.message_id);
+  assert.ok(message);
+  const data =
+    (confirm.params.reply_markup as Keyboard).inline_keyboard[0]?.[0]?.callback_data ?? '';
+  emu.pressButton(admin, message, data);
+  return Number(data.split(':')[1]);
+}
+
 const report = (world: World, id: number, after: number) =>
   world.emu.waitForCall(
     'editMessageText',
@@ -140,17 +156,8 @@ describe('broadcast, paid rate', () => {
         reply_to_message: photo as never,
       } as never,
     });
-    const confirm = await emu.waitForCall(
-      'sendMessage',
-      (c) => c.ok && String(c.params.text).startsWith('📣 This message'),
-      { after: mark },
-    );
-    const message = emu.messages(ADMIN).find((m) => m.message_id === confirm.result?.message_id);
-    assert.ok(message);
-    const data =
-      (confirm.params.reply_markup as Keyboard).inline_keyboard[0]?.[0]?.callback_data ?? '';
-    emu.pressButton(admin, message, data);
-    await report(world, Number(data.split(':')[1]), mark);
+    const id = await pressSend(world, admin, mark);
+    await report(world, id, mark);
     const copies = emu.calls.slice(mark).filter((c) => c.ok && c.method === 'copyMessage');
     // 1,500 learners and the admin; the 50 marked gone are no longer in the audience.
     assert.equal(copies.length, 1501);
@@ -297,22 +304,13 @@ describe('broadcast, formatting', () => {
         ],
       },
     });
-    const confirm = await emu.waitForCall(
-      'sendMessage',
-      (c) => c.ok && String(c.params.text).startsWith('📣 This message'),
-      { after: mark },
-    );
-    const message = emu.messages(ADMIN).find((m) => m.message_id === confirm.result?.message_id);
-    assert.ok(message);
-    const data =
-      (confirm.params.reply_markup as Keyboard).inline_keyboard[0]?.[0]?.callback_data ?? '';
-    emu.pressButton(admin, message, data);
+    const id = await pressSend(world, admin, mark);
     const sent = await emu.waitForCall(
       'sendMessage',
       (c) => c.ok && c.params.chat_id === learner.id && c.params.text === 'a',
       { after: mark },
     );
     assert.deepEqual(sent.params.entities, [{ type: 'bold', offset: 0, length: 1 }]);
-    await report(world, Number(data.split(':')[1]), mark);
+    await report(world, id, mark);
   });
 });
