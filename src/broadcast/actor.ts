@@ -196,8 +196,8 @@ export class BroadcastActor {
           });
           return;
         } catch (error) {
+          log.error({ err: error, retrying: !this.stopped }, 'could not record broadcast outcomes');
           if (this.stopped) throw error;
-          log.error({ err: error }, 'could not record broadcast outcomes; retrying');
           await delay(Math.min(1000 * 2 ** failures, 30_000));
         }
       }

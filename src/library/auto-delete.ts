@@ -110,12 +110,12 @@ export class AutoDelete {
       return true;
     } catch (error) {
       const attempts = row.attempts + 1;
-      const where = { err: error, chat_id: row.chat_id, message_id: row.message_id, attempts };
+      const details = { err: error, chat_id: row.chat_id, message_id: row.message_id, attempts };
       if (apiErrorMeaning(error).kind === 'refused' && attempts >= REFUSED_ATTEMPTS) {
-        this.deps.logger.warn(where, 'could not delete a message; giving up');
+        this.deps.logger.warn(details, 'could not delete a message; giving up');
         return true;
       }
-      this.deps.logger.warn(where, 'could not delete a message; trying again later');
+      this.deps.logger.warn(details, 'could not delete a message; trying again later');
       await postponeDeletion(this.deps.db, row.id, this.now() + this.retryDelayMs, attempts);
       return false;
     }
