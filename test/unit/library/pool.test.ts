@@ -50,7 +50,7 @@ describe('the processing pool', () => {
       kind: 'document',
       fileName: 'Lesson - PrimeLingoBot.pdf',
       thumbnailPath: DEFAULT_THUMBNAIL_PATH,
-      chatId: emu.user().id,
+      chatId: emu.user({ started: true }).id,
       tempDir,
       timeoutMs: 20_000,
     };

@@ -92,7 +92,7 @@ describe('processFile through the pool and the emulator', () => {
     // Uploads to one storage chat, back to back: the flood limits are not what this tests.
     emu = await Emulator.start({ perChatRate: null });
     tempDir = await mkdtemp(join(tmpdir(), 'processing-test-'));
-    chatId = emu.user().id;
+    chatId = emu.user({ started: true }).id;
   });
   afterEach(async () => {
     await emu.stop();
@@ -244,7 +244,7 @@ describe('processFile through the pool and the emulator', () => {
     await emu.stop();
     // As above: uploads to one chat, back to back.
     emu = await Emulator.start({ perChatRate: null, localMode: true });
-    chatId = emu.user().id;
+    chatId = emu.user({ started: true }).id;
     const size = 60 * MB;
     const big = emu.createFile({ kind: 'video', fileName: 'lecture.mp4', size });
     const progress: string[] = [];
