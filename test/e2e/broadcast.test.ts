@@ -4,11 +4,11 @@ import type { Message, User } from 'grammy/types';
 import { countRecipients } from '../../src/db/broadcasts.js';
 import type { Db } from '../../src/db/database.js';
 import type { Emulator } from '../emulator/index.js';
+import { type Keyboard, pressSend, report } from './broadcast-helpers.js';
 import { eventually, saying, startWorld, type World } from './harness.js';
 
 const ADMIN = 7000;
 const CONFIRM = /^📣 This message will go to [\d,]+ users\. Send it\?$/;
-type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
 
 /** Users known to the bot's database and (all but `unknown`) to the emulator. */
 async function populate(
@@ -47,30 +47,6 @@ async function broadcast(
   emu.pressButton(admin, message, button.callback_data);
   return { id: Number(button.callback_data.split(':')[1]), confirm, statusMessage: message };
 }
-
-/** Waits for the confirmation asked after `mark` and presses Send; resolves with the id. */
-async function pressSend(world: World, admin: User, mark: number): Promise<number> {
-  const { emu } = world;
-  const confirm = await emu.waitForCall(
-    'sendMessage',
-    (c) => c.ok && String(c.params.text).startsWith('📣 This message'),
-    { after: mark },
-  );
-  const message = emu.messages(ADMIN).find((m) => m.message_id === confirm.result?.message_id);
-  assert.ok(message);
-  const data =
-    (confirm.params.reply_markup as Keyboard).inline_keyboard[0]?.[0]?.callback_data ?? '';
-  emu.pressButton(admin, message, data);
-  return Number(data.split(':')[1]);
-}
-
-const report = (world: World, id: number, after: number) =>
-  world.emu.waitForCall(
-    'editMessageText',
-    (c) =>
-      c.ok && new RegExp(`^📣 Broadcast #${id} (finished|stopped)`).test(String(c.params.text)),
-    { after, timeoutMs: 60_000 },
-  );
 
 describe('broadcast, paid rate', () => {
   let world: World;
@@ -273,44 +249,5 @@ describe('broadcast, normal rate', () => {
       0,
       'the dropped draft was never sent',
     );
-  });
-});
-
-describe('broadcast, formatting', () => {
-  let world: World;
-  before(async () => {
-    world = await startWorld({ env: { ADMIN_IDS: String(ADMIN) } });
-  });
-  after(() => world.close());
-
-  it('keeps the formatting on the text after the command, even a one-letter text', async () => {
-    const { emu } = world;
-    const admin = emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
-    const learner = emu.user({ first_name: 'Learner' });
-    await world.ask(learner, '/start');
-    await world.ask(admin, '/start');
-    const mark = emu.mark();
-    // "/broadcast a" with the "a" in bold, as a client sends it.
-    emu.pushUpdate({
-      message: {
-        message_id: 10_000,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: ADMIN, type: 'private', first_name: 'Admin' },
-        from: admin,
-        text: '/broadcast a',
-        entities: [
-          { type: 'bot_command', offset: 0, length: 10 },
-          { type: 'bold', offset: 11, length: 1 },
-        ],
-      },
-    });
-    const id = await pressSend(world, admin, mark);
-    const sent = await emu.waitForCall(
-      'sendMessage',
-      (c) => c.ok && c.params.chat_id === learner.id && c.params.text === 'a',
-      { after: mark },
-    );
-    assert.deepEqual(sent.params.entities, [{ type: 'bold', offset: 0, length: 1 }]);
-    await report(world, id, mark);
   });
 });
