@@ -323,5 +323,9 @@ async function takeBackup({ config, logger }: Shared, dir: string): Promise<void
 
 function keepAliveAgent(apiRoot: string): HttpAgent {
   const Agent = apiRoot.startsWith('https:') ? HttpsAgent : HttpAgent;
-  return new Agent({ keepAlive: true });
+  // A socket timeout makes Node's agent honour the server's Keep-Alive hint (it ignores the
+  // hint without one) and drop idle sockets before the server closes them: a send on a
+  // socket the server just closed fails with ECONNRESET, an outcome the broadcast actor
+  // must record as unknown rather than send again.
+  return new Agent({ keepAlive: true, timeout: 60_000 });
 }
