@@ -28,7 +28,14 @@ describe('/api/broadcasts', () => {
     const created = response.json();
     assert.equal(created.status, 'queued');
     assert.deepEqual(created.entities, [{ type: 'bold', offset: 0, length: 5 }]);
-    assert.deepEqual(created.recipients, { total: 2, pending: 2, sent: 0, blocked: 0, failed: 0 });
+    assert.deepEqual(created.recipients, {
+      total: 2,
+      pending: 2,
+      sent: 0,
+      blocked: 0,
+      failed: 0,
+      unknown: 0,
+    });
     assert.equal(created.progress, 0);
     const [row] = await auditRows(api, 'broadcasts.create');
     assert.equal(row?.object_id, String(created.id));
@@ -40,7 +47,14 @@ describe('/api/broadcasts', () => {
     await markRecipient(api.db, created.id, 1, 'sent');
     const progress = (await call(api, 'viewer', 'GET', `/api/broadcasts/${created.id}`)).json();
     assert.equal(progress.status, 'running');
-    assert.deepEqual(progress.recipients, { total: 2, pending: 1, sent: 1, blocked: 0, failed: 0 });
+    assert.deepEqual(progress.recipients, {
+      total: 2,
+      pending: 1,
+      sent: 1,
+      blocked: 0,
+      failed: 0,
+      unknown: 0,
+    });
     assert.equal(progress.progress, 0.5);
   });
 

@@ -44,7 +44,14 @@ describe('admin API and the running bot', () => {
       const progress = await request('GET', `/api/broadcasts/${id}`);
       return progress.body.status === 'done' && progress.body;
     }, 'the broadcast to finish');
-    assert.deepEqual(done.recipients, { total: 3, pending: 0, sent: 3, blocked: 0, failed: 0 });
+    assert.deepEqual(done.recipients, {
+      total: 3,
+      pending: 0,
+      sent: 3,
+      blocked: 0,
+      failed: 0,
+      unknown: 0,
+    });
   });
 
   it('silences the bot for a user banned over HTTP, and lets them back when unbanned', async () => {

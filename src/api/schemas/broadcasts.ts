@@ -87,6 +87,8 @@ export const BroadcastItem = Type.Object(
         sent: Type.Integer(),
         blocked: Type.Integer(),
         failed: Type.Integer(),
+        /** Sends that timed out or lost their connection: maybe delivered, never repeated. */
+        unknown: Type.Integer(),
       },
       { additionalProperties: false },
     ),
@@ -97,7 +99,7 @@ export const BroadcastItem = Type.Object(
 );
 
 export function broadcastItem(broadcast: Broadcast, counts: BroadcastCounts) {
-  const total = counts.pending + counts.sent + counts.blocked + counts.failed;
+  const total = counts.pending + counts.sent + counts.blocked + counts.failed + counts.unknown;
   return {
     id: broadcast.id,
     status: broadcast.status,
