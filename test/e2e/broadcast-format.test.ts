@@ -15,9 +15,9 @@ describe('broadcast, formatting', () => {
   it('keeps the formatting on the text after the command, even a one-letter text', async () => {
     const { emu } = world;
     const admin = emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
-    const learner = emu.user({ first_name: 'Learner' });
-    await world.ask(learner, '/start');
-    await world.ask(admin, '/start');
+    const learner = emu.user({ first_name: 'Learner', language_code: 'en' });
+    await world.ask(learner, '/start', /^Hello, Learner!/);
+    await world.ask(admin, '/start', /^Hello, Admin!/);
     const mark = emu.mark();
     // "/broadcast a" with the "a" in bold, as a client sends it.
     emu.pushUpdate({

@@ -52,10 +52,10 @@ describe('users', () => {
     const { emu } = world;
     const db = await world.db();
     const user = emu.user({ first_name: 'Dilnoza', language_code: 'en' });
-    await world.ask(user, '/start');
+    await world.ask(user, '/start', /^Hello, Dilnoza!/);
     // Blocked, then unblocked while the bot was down: only the block was recorded.
     await setBlocked(db, user.id, true);
-    await world.ask(user, '/help');
+    await world.ask(user, '/help', /^How to use PrimeLingo/);
     assert.equal((await findUser(db, user.id))?.blocked_at, null);
   });
 });
