@@ -9,7 +9,7 @@ describe('emulator message formatting', () => {
   beforeEach(async () => {
     // Many sends to one chat: the flood limits have their own tests (limits.test.ts).
     emu = await Emulator.start({ perChatRate: null });
-    chatId = emu.user().id;
+    chatId = emu.user({ started: true }).id;
   });
   afterEach(() => emu.stop());
 
@@ -119,7 +119,7 @@ describe('emulator message formatting', () => {
     });
 
     it('checks the keyboards of inline query results', async () => {
-      const user = emu.user();
+      const user = emu.user({ started: true });
       const query = emu.inlineQuery(user, 'x').inline_query?.id;
       const article = (replyMarkup: unknown) => ({
         type: 'article',

@@ -202,7 +202,7 @@ describe('emulator messages', () => {
   });
 
   it('expires callback and inline queries seconds after they were sent, on a movable clock', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const sent = await bot.api.sendMessage(user.id, 'pick', {
       reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] },
     });
@@ -223,7 +223,7 @@ describe('emulator messages', () => {
   });
 
   it('sends chosen_inline_result only for a result the bot offered', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const query = emu.inlineQuery(user, 'gram');
     await bot.api.answerInlineQuery(query.inline_query?.id ?? '', [
       {

@@ -18,7 +18,7 @@ describe('answerCallbackQueriesQuietly', () => {
   afterEach(() => emu.stop());
 
   it('takes a refused answer as done, and leaves other calls alone', async () => {
-    const user = emu.user();
+    const user = emu.user({ started: true });
     const card = await bot.api.sendMessage(user.id, 'card', {
       reply_markup: { inline_keyboard: [[{ text: 'Download', callback_data: 'dl:1' }]] },
     });
