@@ -218,7 +218,7 @@ export type BroadcastCounts = Record<BroadcastRecipientsTable['status']['__selec
 export async function countRecipients(db: Db, broadcastId: number): Promise<BroadcastCounts> {
   const kept = await db
     .selectFrom('broadcasts')
-    .select(['sent_count', 'blocked_count', 'failed_count'])
+    .select(['sent_count', 'blocked_count', 'failed_count', 'unknown_count'])
     .where('id', '=', broadcastId)
     .executeTakeFirst();
   // Pruned recipients left their counts on the broadcast.
@@ -228,6 +228,7 @@ export async function countRecipients(db: Db, broadcastId: number): Promise<Broa
       sent: kept.sent_count,
       blocked: kept.blocked_count ?? 0,
       failed: kept.failed_count ?? 0,
+      unknown: kept.unknown_count ?? 0,
     };
   }
   const rows = await db
@@ -280,7 +281,12 @@ export async function pruneRecipients(db: Db, before: number, limit: number): Pr
     const counts = await countRecipients(db, finished.id);
     await db
       .updateTable('broadcasts')
-      .set({ sent_count: counts.sent, blocked_count: counts.blocked, failed_count: counts.failed })
+      .set({
+        sent_count: counts.sent,
+        blocked_count: counts.blocked,
+        failed_count: counts.failed,
+        unknown_count: counts.unknown,
+      })
       .where('id', '=', finished.id)
       .execute();
   }

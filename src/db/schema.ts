@@ -173,6 +173,7 @@ export interface BroadcastsTable {
   sent_count: number | null;
   blocked_count: number | null;
   failed_count: number | null;
+  unknown_count: number | null;
 }
 
 export interface BroadcastRecipientsTable {

@@ -11,9 +11,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   // 'unknown': the send may or may not have reached the user (a timeout or a connection lost
   // after the request went out). SQLite cannot alter a CHECK, so the table is rebuilt.
   await rebuildRecipients(db, sql`('pending', 'sent', 'blocked', 'failed', 'unknown')`);
+  // Kept with the other counts when the recipients are pruned.
+  await db.schema.alterTable('broadcasts').addColumn('unknown_count', 'integer').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('broadcasts').dropColumn('unknown_count').execute();
   await db
     .updateTable('broadcast_recipients')
     .set({ status: 'failed' })

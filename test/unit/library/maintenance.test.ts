@@ -115,7 +115,7 @@ describe('maintenance', () => {
     };
     const old = await sendAll(now - 31 * DAY);
     const recent = await sendAll(now - 29 * DAY);
-    const counts = { pending: 0, sent: 1, blocked: 1, failed: 1 };
+    const counts = { pending: 0, sent: 1, blocked: 1, failed: 1, unknown: 0 };
 
     assert.equal((await maintenance().runOnce()).recipientsPruned, 3);
     const left = await db.selectFrom('broadcast_recipients').select('broadcast_id').execute();
