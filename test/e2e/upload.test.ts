@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { User } from 'grammy/types';
 import sharp from 'sharp';
+import { sessionPath } from '../../src/bot/session-storage.js';
 import { findFile } from '../../src/db/files.js';
 import { type Expected, eventually, saying, startWorld, type World } from './harness.js';
 
@@ -192,6 +194,10 @@ describe('upload dialog and processing', () => {
     emu.latency(600_000, 'sendDocument');
     const tmp = join(world.bot.dataDir, 'tmp');
     await world.ask(admin, '/skip', SAVED);
+    // The dialog's end is written to the session after the reply: the crash is about the
+    // job, so it comes once that write is done (an admin's session without state is removed).
+    const session = sessionPath(join(world.bot.dataDir, 'sessions'), String(admin.id));
+    await eventually(() => !existsSync(session), 'the finished dialog to be saved');
     // The worker is downloading or uploading the original: kill the bot right there.
     await eventually(async () => (await readdir(tmp)).length > 0, 'a download in progress');
     await world.crash();
