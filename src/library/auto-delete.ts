@@ -6,6 +6,7 @@ import {
   type ScheduledDeletion,
 } from '../db/scheduled-deletions.js';
 import type { Logger } from '../logger.js';
+import { Periodic } from '../ops/periodic.js';
 import { apiErrorMeaning } from '../telegram-errors.js';
 
 /** What the scheduler needs; built once in main. */
@@ -37,35 +38,29 @@ const REFUSED_ATTEMPTS = 3;
  * deletes whatever fell due while the bot was down. Passes never overlap.
  */
 export class AutoDelete {
-  private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<unknown> | undefined;
-  private running = false;
-  private stopping = false;
-  private readonly intervalMs: number;
+  private readonly loop: Periodic;
   private readonly retryDelayMs: number;
   private readonly now: () => number;
 
   constructor(private readonly deps: AutoDeleteDeps) {
-    this.intervalMs = deps.intervalMs ?? 5000;
     this.retryDelayMs = deps.retryDelayMs ?? 60_000;
     this.now = deps.now ?? Date.now;
+    this.loop = new Periodic(
+      'auto-delete',
+      deps.intervalMs ?? 5000,
+      () => this.runOnce(),
+      deps.logger,
+    );
   }
 
   /** Runs a pass now, then one every interval until stop(). */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.stopping = false;
-    this.tick();
+    this.loop.start();
   }
 
   /** Stops the timer and waits for a pass under way to finish. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.stopping = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.pass;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Deletes every message due now; resolves with how many rows were settled. */
@@ -81,21 +76,8 @@ export class AutoDelete {
         settled += ids.length;
       }
       // A short batch was the last; a stop request waits for this batch only.
-      if (due.length < BATCH || this.stopping) return settled;
+      if (due.length < BATCH || this.loop.stopping) return settled;
     }
-  }
-
-  private tick(): void {
-    const pass = this.runOnce().catch((error: unknown) =>
-      this.deps.logger.error({ err: error }, 'auto-delete pass failed'),
-    );
-    this.pass = pass;
-    void pass.then(() => {
-      if (!this.running) return;
-      this.timer = setTimeout(() => this.tick(), this.intervalMs);
-      // The bot's polling keeps the process alive; this timer must not on its own.
-      this.timer.unref();
-    });
   }
 
   /**

@@ -8,6 +8,7 @@ import { foldDownloads } from '../db/downloads.js';
 import { pruneHealth } from '../db/health.js';
 import { pruneJoinRequests } from '../db/join-requests.js';
 import type { Logger } from '../logger.js';
+import { Periodic } from '../ops/periodic.js';
 
 export interface MaintenanceDeps {
   db: Db;
@@ -41,32 +42,25 @@ const BATCH = 5000;
  * passes never overlap.
  */
 export class Maintenance {
-  private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<unknown> | undefined;
-  private running = false;
-  private stopping = false;
+  private readonly loop: Periodic;
   private readonly started: number;
   private readonly now: () => number;
 
   constructor(private readonly deps: MaintenanceDeps) {
     this.now = deps.now ?? Date.now;
     this.started = this.now();
+    const every = deps.intervalMs ?? 3600_000;
+    this.loop = new Periodic('maintenance', every, () => this.runOnce(), deps.logger);
   }
 
   /** Runs a pass now, then one every interval until stop(). */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.tick();
+    this.loop.start();
   }
 
   /** Stops the timer and waits for a pass under way to finish its current slice. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.stopping = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.pass;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over every table and folder. */
@@ -102,21 +96,9 @@ export class Maintenance {
     for (;;) {
       const done = await step();
       total += done;
-      if (done < BATCH || this.stopping) return total;
+      if (done < BATCH || this.loop.stopping) return total;
       await nextLoopTurn();
     }
-  }
-
-  private tick(): void {
-    const pass = this.runOnce().catch((error: unknown) =>
-      this.deps.logger.error({ err: error }, 'maintenance pass failed'),
-    );
-    this.pass = pass;
-    void pass.then(() => {
-      if (!this.running) return;
-      this.timer = setTimeout(() => this.tick(), this.deps.intervalMs ?? 3600_000);
-      this.timer.unref();
-    });
   }
 }
 
