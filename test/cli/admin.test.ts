@@ -1,31 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { buildApi, PASSWORD, type TestApi } from '../api/helper.js';
+import { npmRun } from './npm-run.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** `npm run admin -- <args>` as an operator types it, with `input` on standard input. */
-function runAdmin(
-  dataDir: string,
-  args: string[],
-  input: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'admin', '--', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, BOT_TOKEN: '123456:TEST-token', DATA_DIR: dataDir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const runAdmin = (dataDir: string, args: string[], input: string) =>
+  npmRun('admin', dataDir, args, input);
 
 describe('npm run admin -- reset-password', () => {
   let api: TestApi;

@@ -1,33 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { type Db, openDatabase } from '../../src/db/database.js';
+import { npmRun } from '../cli/npm-run.js';
 import { Emulator } from '../emulator/index.js';
 import { eventually, startBot, startWorld, type World } from './harness.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PASSWORD = 'a long enough password';
 
-/** `npm run backup -- <args>` as an operator types it, on the bot's DATA_DIR. */
-function runBackup(dataDir: string, args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'backup', '--', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, BOT_TOKEN: '123456:TEST-token', DATA_DIR: dataDir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runBackup = (dataDir: string, args: string[]) => npmRun('backup', dataDir, args);
 
 describe('backups', () => {
   let world: World;
