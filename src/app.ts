@@ -45,9 +45,6 @@ const VERSION = (
   }
 ).version;
 
-/** What one process runs: the bot and the admin API (`npm start`), or one of them (PM2). */
-export type AppRole = Config['role'];
-
 /** Everything one process runs, built from the config; main.ts starts and stops it. */
 export interface App {
   readonly logger: Logger;
@@ -59,8 +56,6 @@ export interface App {
 export interface AppOptions {
   /** A part failed for good (polling ended): the caller should stop and exit non-zero. */
   onFatal?: (error: unknown) => void;
-  /** Tests pass their own logger. */
-  logger?: Logger;
 }
 
 /** A piece of the process with its own life: the bot, or the admin API. */
@@ -89,9 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const secrets = [config.botToken, config.api.adminPassword, jwtSecret].filter(
     (secret): secret is string => Boolean(secret),
   );
-  const logger =
-    options.logger ??
-    createLogger({ level: config.logLevel, file: config.logFile, secrets: secrets });
+  const logger = createLogger({ level: config.logLevel, file: config.logFile, secrets });
   const db = await openDatabase(databaseFile(config));
   const pool = createPool({
     onError: (error) => logger.error({ err: error }, 'worker pool error'),

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { insertAccount } from '../db/admins.js';
+import { findAccountByUsername, insertAccount } from '../db/admins.js';
 import type { Db } from '../db/database.js';
 import { hashPassword } from './passwords.js';
 
@@ -11,12 +11,7 @@ import { hashPassword } from './passwords.js';
 export async function ensureFirstAdmin(db: Db, config: Config): Promise<void> {
   const { adminUsername, adminPassword } = config.api;
   if (!adminUsername || !adminPassword) return;
-  const exists = await db
-    .selectFrom('admin_accounts')
-    .select('id')
-    .where('username', '=', adminUsername)
-    .executeTakeFirst();
-  if (exists) return;
+  if (await findAccountByUsername(db, adminUsername)) return;
   await insertAccount(db, {
     username: adminUsername,
     password_hash: await hashPassword(adminPassword),

@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Api } from 'grammy';
 import type { Logger } from '../logger.js';
-import { apiErrorMeaning, isNetworkError } from '../telegram-errors.js';
+import { isNetworkError, neverSent } from '../telegram-errors.js';
 
 export interface RetryOptions {
   /** Retries of one call after a 429, a 5xx or a network error. */
@@ -50,7 +50,7 @@ export function configureApi(api: Api, logger: Logger, options: RetryOptions): v
         const retry =
           isNetworkError(error) &&
           method !== 'getUpdates' &&
-          (!UNSAFE_TO_REPEAT.test(method) || apiErrorMeaning(error).kind === 'transient') &&
+          (!UNSAFE_TO_REPEAT.test(method) || neverSent(error)) &&
           attempt < options.attempts &&
           !signal?.aborted;
         if (!retry) throw error;
@@ -62,12 +62,8 @@ export function configureApi(api: Api, logger: Logger, options: RetryOptions): v
     try {
       return await prev(method, payload, signal);
     } catch (error) {
-      // A refusal is the caller's to handle; failures of Telegram or the network are worth a warning.
-      const { kind } = apiErrorMeaning(error);
-      const expected = !['transient', 'unknown', 'retryAfter'].includes(kind);
-      if (!signal?.aborted) {
-        logger[expected ? 'debug' : 'warn']({ err: error, method }, 'Bot API call failed');
-      }
+      // Only the network fails here: grammY throws a refusal (ok: false) after the transformers.
+      if (!signal?.aborted) logger.warn({ err: error, method }, 'Bot API call failed');
       throw error;
     }
   });

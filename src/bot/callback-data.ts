@@ -15,7 +15,7 @@ export interface CallbackData<Fields extends Record<string, FieldType>> {
 }
 
 /** Telegram refuses a button whose callback data is longer than this (in UTF-8 bytes). */
-export const MAX_CALLBACK_DATA_BYTES = 64;
+const MAX_CALLBACK_DATA_BYTES = 64;
 
 const PATTERNS: Record<FieldType, string> = { int: '(\\d+)', str: '([^:]+)' };
 

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { Broadcast, BroadcastRecipientsTable } from './schema.js';
 
-export type RecipientStatus = 'sent' | 'blocked' | 'failed' | 'unknown';
+/** What a send made of a recipient (the statuses an update may write). */
+export type RecipientStatus = BroadcastRecipientsTable['status']['__update__'];
 
 /** What a broadcast sends: a text with its formatting, or a copy of a message. */
 export type BroadcastContent =

@@ -163,13 +163,10 @@ export async function deleteFile(db: Db, id: number): Promise<boolean> {
   return result.numDeletedRows > 0n;
 }
 
-/** Only files of this kind (the admin API's filter); every kind when absent. */
-export type KindFilter = FilesTable['type'] | undefined;
-
 /** One page of the library, newest first, and how many files there are in all. */
 export async function listFiles(
   db: Db,
-  page: { limit: number; offset: number; type?: KindFilter },
+  page: { limit: number; offset: number; type?: FileKind },
 ): Promise<{ items: LibraryFile[]; total: number }> {
   let query = db.selectFrom('files');
   if (page.type) query = query.where('type', '=', page.type);
@@ -208,7 +205,7 @@ export async function findMatches(
   db: Db,
   words: SearchWords,
   limit: number,
-  type?: KindFilter,
+  type?: FileKind,
 ): Promise<SearchMatch[]> {
   const match = toMatchExpression(words);
   if (match === null || limit < 1) return [];

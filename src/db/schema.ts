@@ -250,6 +250,5 @@ export interface Database {
 export type User = Selectable<UsersTable>;
 export type Broadcast = Selectable<BroadcastsTable>;
 export type AdminAccount = Selectable<AdminAccountsTable>;
-export type AuditEntry = Selectable<AuditLogTable>;
 /** A library file as callers see it; the search columns are the index's business. */
 export type LibraryFile = Omit<Selectable<FilesTable>, 'search_title' | 'search_tags'>;

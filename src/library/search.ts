@@ -1,13 +1,7 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { Db } from '../db/database.js';
-import {
-  findFiles,
-  findMatches,
-  INDEXED_PREFIX,
-  type KindFilter,
-  type SearchMatch,
-} from '../db/files.js';
-import type { LibraryFile } from '../db/schema.js';
+import { findFiles, findMatches, INDEXED_PREFIX, type SearchMatch } from '../db/files.js';
+import type { FileKind, LibraryFile } from '../db/schema.js';
 import { searchWords } from './normalize.js';
 
 // Words past this are ignored: each word is one more list of index entries to intersect.
@@ -32,7 +26,7 @@ export interface SearchOptions {
   /** Default 10. */
   pageSize?: number;
   /** Only files of this kind (the admin API's filter). */
-  type?: KindFilter;
+  type?: FileKind;
 }
 
 /** One page of search results. */

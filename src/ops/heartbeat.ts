@@ -10,7 +10,7 @@ type Heartbeat = Selectable<HeartbeatsTable>;
  * 6 beats (30 s), Telegram as unreachable after 12 (60 s) without a successful getUpdates.
  */
 export function readinessWindows(heartbeatMs: number) {
-  return { heartbeatMs, staleMs: heartbeatMs * 6, telegramMs: heartbeatMs * 12 };
+  return { staleMs: heartbeatMs * 6, telegramMs: heartbeatMs * 12 };
 }
 
 /** Writes the bot process's heartbeat row. */
