@@ -1,6 +1,7 @@
 import type { I18n } from '@grammyjs/i18n';
 import type { Api } from 'grammy';
 import type { BroadcastProgress } from '../broadcast/actor.js';
+import { totalRecipients } from '../db/broadcasts.js';
 import type { Db } from '../db/database.js';
 import { findUser } from '../db/users.js';
 import { ignoreApiError } from '../telegram-errors.js';
@@ -29,7 +30,7 @@ export function createBroadcastStatus(
     const messageId = broadcast.status_message_id;
     if (chatId === null || messageId === null) return;
     const language = userLanguage(await findUser(db, chatId), defaultLanguage);
-    const total = counts.pending + counts.sent + counts.blocked + counts.failed + counts.unknown;
+    const total = totalRecipients(counts);
     const handled = total - counts.pending;
     const values = {
       id: String(broadcast.id),

@@ -162,7 +162,7 @@ export class BroadcastActor {
 
     const progress = async (over: boolean) => {
       const current = (await findBroadcast(db, broadcast.id)) ?? broadcast;
-      const counts = await countRecipients(db, broadcast.id);
+      const counts = await countRecipients(db, current);
       const seconds = (Date.now() - started) / 1000;
       await this.deps.report({
         broadcast: current,
@@ -291,7 +291,7 @@ export class BroadcastActor {
           }
         }
         if (halted()) break;
-        if ((await countRecipients(db, broadcast.id)).pending === 0) {
+        if ((await pendingRecipients(db, broadcast.id, 0, 1)).length === 0) {
           await finishBroadcast(db, broadcast.id);
           break;
         }

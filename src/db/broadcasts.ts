@@ -216,12 +216,28 @@ export async function markRecipient(
 
 export type BroadcastCounts = Record<BroadcastRecipientsTable['status']['__select__'], number>;
 
-export async function countRecipients(db: Db, broadcastId: number): Promise<BroadcastCounts> {
-  const kept = await db
-    .selectFrom('broadcasts')
-    .select(['sent_count', 'blocked_count', 'failed_count', 'unknown_count'])
-    .where('id', '=', broadcastId)
-    .executeTakeFirst();
+/** Every recipient, whatever their status. */
+export function totalRecipients(counts: BroadcastCounts): number {
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+}
+
+/**
+ * How a broadcast's recipients stand. Give the row when you hold it: the counts pruned
+ * recipients left on it are then read without another query.
+ */
+export async function countRecipients(
+  db: Db,
+  broadcast: number | Broadcast,
+): Promise<BroadcastCounts> {
+  const broadcastId = typeof broadcast === 'number' ? broadcast : broadcast.id;
+  const kept =
+    typeof broadcast === 'number'
+      ? await db
+          .selectFrom('broadcasts')
+          .select(['sent_count', 'blocked_count', 'failed_count', 'unknown_count'])
+          .where('id', '=', broadcastId)
+          .executeTakeFirst()
+      : broadcast;
   // Pruned recipients left their counts on the broadcast.
   if (kept && kept.sent_count !== null) {
     return {

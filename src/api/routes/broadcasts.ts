@@ -30,7 +30,7 @@ const errors = {
 const broadcasts: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app;
   const item = async (broadcast: Broadcast) =>
-    broadcastItem(broadcast, await countRecipients(db, broadcast.id));
+    broadcastItem(broadcast, await countRecipients(db, broadcast));
 
   app.post(
     '/api/broadcasts',

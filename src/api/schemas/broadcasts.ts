@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { BroadcastCounts } from '../../db/broadcasts.js';
+import { type BroadcastCounts, totalRecipients } from '../../db/broadcasts.js';
 import type { Broadcast } from '../../db/schema.js';
 
 const ENTITY_TYPES = [
@@ -99,7 +99,7 @@ export const BroadcastItem = Type.Object(
 );
 
 export function broadcastItem(broadcast: Broadcast, counts: BroadcastCounts) {
-  const total = counts.pending + counts.sent + counts.blocked + counts.failed + counts.unknown;
+  const total = totalRecipients(counts);
   return {
     id: broadcast.id,
     status: broadcast.status,
