@@ -283,7 +283,7 @@ function createBotPart(shared: Shared): Part {
             logger.warn({ err: error }, 'could not confirm the last updates'),
           );
       }
-      settings.stop();
+      await settings.stop();
     },
   };
 }

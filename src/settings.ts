@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { type Config, runtimeSettingsSchema } from './config.js';
 import type { Db } from './db/database.js';
 import type { Logger } from './logger.js';
+import { Periodic } from './ops/periodic.js';
 
 /**
  * The settings an admin can change while the bot runs (PATCH /api/settings). The environment
@@ -113,15 +114,16 @@ export async function writeSettings(db: Db, change: Partial<RuntimeSettings>): P
  */
 export class LiveSettings {
   private snapshot: RuntimeSettings;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: Periodic;
 
   constructor(
     private readonly db: Db,
     private readonly defaults: RuntimeSettings,
     private readonly logger: Logger,
-    private readonly pollMs = 2000,
+    pollMs = 2000,
   ) {
     this.snapshot = defaults;
+    this.loop = new Periodic('re-read the settings', pollMs, () => this.refresh(), logger);
   }
 
   /** The values in force now. */
@@ -129,18 +131,14 @@ export class LiveSettings {
     return this.snapshot;
   }
 
+  /** Reads the settings (a failure stops start-up), then re-reads them every pollMs. */
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => {
-      this.refresh().catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'could not re-read the settings'),
-      );
-    }, this.pollMs);
-    this.timer.unref();
+    this.loop.start(false);
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async refresh(): Promise<void> {

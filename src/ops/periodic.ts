@@ -23,11 +23,13 @@ export class Periodic {
     return this.stopped;
   }
 
-  start(): void {
+  /** Runs the task now, or first after one interval when the caller has just run it itself. */
+  start(runNow = true): void {
     if (this.running) return;
     this.running = true;
     this.stopped = false;
-    this.tick();
+    if (runNow) this.tick();
+    else this.schedule();
   }
 
   /** Stops the timer and waits for a run under way to finish. */
@@ -42,9 +44,11 @@ export class Periodic {
     this.run = this.task()
       .then(() => undefined)
       .catch((error: unknown) => this.logger.error({ err: error, task: this.name }, 'failed'))
-      .finally(() => {
-        // The bot's polling keeps the process alive; this timer must not on its own.
-        if (this.running) this.timer = setTimeout(() => this.tick(), this.everyMs).unref();
-      });
+      .finally(() => this.schedule());
+  }
+
+  private schedule(): void {
+    // The bot's polling keeps the process alive; this timer must not on its own.
+    if (this.running) this.timer = setTimeout(() => this.tick(), this.everyMs).unref();
   }
 }
