@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { findAccountByUsername } from '../../db/admins.js';
-import { beginLoginAttempt, clearLoginFailures } from '../../db/login-failures.js';
+import { clearLoginFailures } from '../../db/login-failures.js';
 import { ApiError } from '../errors.js';
+import { beginPasswordCheck } from '../lock-out.js';
 import { checkPassword } from '../passwords.js';
 import { LoginBody, LoginResponse } from '../schemas/accounts.js';
 import { ErrorResponse } from '../schemas/common.js';
@@ -21,11 +22,7 @@ const auth: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { username, password } = request.body;
-      const wait = await beginLoginAttempt(fastify.db, username, request.ip, Date.now());
-      if (wait > 0) {
-        reply.header('retry-after', Math.ceil(wait / 1000));
-        throw new ApiError(429, 'too many failed logins; try again later');
-      }
+      await beginPasswordCheck(request, reply, username, 'too many failed logins; try again later');
       const account = await findAccountByUsername(fastify.db, username);
       const matches = await checkPassword(account?.password_hash, password);
       if (!account || !matches || account.disabled_at !== null) {

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { accountView, findAccount, updateAccount } from '../../db/admins.js';
 import { recordAudit } from '../../db/audit.js';
-import { beginLoginAttempt, clearLoginFailures } from '../../db/login-failures.js';
+import { clearLoginFailures } from '../../db/login-failures.js';
 import { ApiError } from '../errors.js';
+import { beginPasswordCheck } from '../lock-out.js';
 import { checkPassword, hashPassword } from '../passwords.js';
 import { AccountSchema, NewPassword } from '../schemas/accounts.js';
 import { ErrorResponse } from '../schemas/common.js';
@@ -48,11 +49,8 @@ const me: FastifyPluginAsyncTypebox = async (fastify) => {
       const { id, username } = request.account;
       // Guesses of the current password count like failed logins: a stolen token must not
       // be a way to find the password.
-      const wait = await beginLoginAttempt(fastify.db, username, request.ip, Date.now());
-      if (wait > 0) {
-        reply.header('retry-after', Math.ceil(wait / 1000));
-        throw new ApiError(429, 'too many failed password checks; try again later');
-      }
+      const refusal = 'too many failed password checks; try again later';
+      await beginPasswordCheck(request, reply, username, refusal);
       const row = await findAccount(fastify.db, id);
       if (!row || !(await checkPassword(row.password_hash, request.body.current))) {
         throw new ApiError(400, 'body/current is not the password of this account');
