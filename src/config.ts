@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -276,6 +277,12 @@ export interface Retention {
 /** A setting that is missing or invalid; the message names the variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** The config of this process: its environment, after a `.env` in the working directory. */
+export function loadEnvironment(): Config {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return loadConfig(process.env);
 }
 
 /**

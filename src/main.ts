@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { type App, createApp } from './app.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadEnvironment } from './config.js';
 import { createScrubber } from './scrub.js';
 
 /** Reads the config, starts the app, and stops it on SIGINT/SIGTERM within the deadline. */
@@ -37,9 +36,8 @@ async function main(): Promise<void> {
 }
 
 function readConfig(): Config {
-  if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    return loadConfig(process.env);
+    return loadEnvironment();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`Configuration error: ${error.message}\n`);

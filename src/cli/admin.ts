@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { hashPassword } from '../api/passwords.js';
-import { ConfigError, databaseFile, loadConfig } from '../config.js';
+import { databaseFile, loadEnvironment } from '../config.js';
 import { findAccountByUsername, updateAccount } from '../db/admins.js';
 import { openDatabase } from '../db/database.js';
 import { clearLoginFailures } from '../db/login-failures.js';
+import { runCommand } from './command.js';
 
 const USAGE =
   'usage: npm run admin -- reset-password <username>  (the new password on standard input)';
@@ -21,8 +21,7 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const config = loadConfig(process.env);
+  const config = loadEnvironment();
   // Typed at a terminal, the password is not echoed.
   if (process.stdin.isTTY) process.stderr.write('New password (not shown): ');
   const password = await firstLine();
@@ -61,12 +60,4 @@ async function firstLine(): Promise<string> {
   return '';
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    const prefix = error instanceof ConfigError ? 'Configuration error: ' : '';
-    process.stderr.write(`${prefix}${message}\n`);
-    process.exit(1);
-  },
-);
+runCommand(main);

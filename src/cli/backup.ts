@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, databaseFile, loadConfig } from '../config.js';
+import { databaseFile, loadEnvironment } from '../config.js';
 import { backupDatabase, backupName } from '../db/backup.js';
+import { runCommand } from './command.js';
 
 /**
  * `npm run backup [-- <file>]`: a consistent copy of the database, taken while the bot and the
@@ -12,8 +12,7 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write('usage: npm run backup [-- <file>]\n');
     return 2;
   }
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const config = loadConfig(process.env);
+  const config = loadEnvironment();
   const target =
     args[0] ?? join(config.backup.dir ?? join(config.dataDir, 'backups'), backupName());
   await backupDatabase(databaseFile(config), target);
@@ -21,12 +20,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    const prefix = error instanceof ConfigError ? 'Configuration error: ' : 'Backup failed: ';
-    process.stderr.write(`${prefix}${message}\n`);
-    process.exit(1);
-  },
-);
+runCommand(main, 'Backup failed: ');
