@@ -1,6 +1,6 @@
 import { constants, createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { access, mkdir, rm } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -18,6 +18,7 @@ import type {
 } from '../src/library/worker-messages.js';
 import { createScrubber } from '../src/scrub.js';
 import { isNetworkError } from '../src/telegram-errors.js';
+import { fileSource } from './telegram-file.js';
 
 // This file is loaded by piscina inside a worker thread. Under tsx it is compiled to
 // CommonJS (piscina require()s it first): no top-level await here.
@@ -75,13 +76,13 @@ async function run(
   const info = await api.getFile(task.fileId, apiSignal);
   if (!info.file_path) throw new ApiFailure('getFile', 400, 'Bad Request: file has no file_path');
   const total = info.file_size;
+  const located = fileSource(task, info.file_path);
   let source: string;
-  if (task.localBotApi && isAbsolute(info.file_path)) {
-    // A --local server stores the file on this machine and does not serve it over HTTP.
-    source = info.file_path;
+  if ('path' in located) {
+    source = located.path;
   } else {
     await mkdir(task.tempDir, { recursive: true });
-    await download(task, info.file_path, temp, total, signal);
+    await download(task, located.url, temp, total, signal);
     source = temp;
   }
 
@@ -125,15 +126,14 @@ async function run(
   };
 }
 
-/** Streams `/file/bot<token>/<file_path>` to `temp`, checking the length it was promised. */
+/** Streams the file at `url` to `temp`, checking the length it was promised. */
 async function download(
   task: ProcessFileTask,
-  filePath: string,
+  url: string,
   temp: string,
   total: number | undefined,
   signal: AbortSignal,
 ): Promise<void> {
-  const url = `${task.apiRoot}/file/bot${task.token}/${encodeURI(filePath)}`;
   const response = await fetch(url, { signal });
   if (!response.ok || !response.body) {
     const text = await response.text().catch(() => '');

@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
 import { Api } from 'grammy';
 import { makeThumbnail, ThumbnailError } from '../src/library/thumbnail.js';
 import type {
@@ -8,6 +7,7 @@ import type {
   ThumbnailTask,
 } from '../src/library/worker-messages.js';
 import { createScrubber } from '../src/scrub.js';
+import { fileSource } from './telegram-file.js';
 
 // Loaded by piscina inside a worker thread (compiled to CommonJS under tsx: no top-level
 // await). The main thread must have loaded sharp too: src/library/pool.ts does.
@@ -44,13 +44,12 @@ async function fetchImage(image: TelegramImage): Promise<Uint8Array | string> {
       signal as unknown as Parameters<Api['getFile']>[1],
     );
     if ((file.file_size ?? 0) > image.maxBytes) throw tooBig();
-    const path = file.file_path ?? '';
-    if (image.localBotApi && isAbsolute(path)) {
-      if ((await stat(path)).size > image.maxBytes) throw tooBig();
-      return path;
+    const source = fileSource(image, file.file_path ?? '');
+    if ('path' in source) {
+      if ((await stat(source.path)).size > image.maxBytes) throw tooBig();
+      return source.path;
     }
-    const url = `${image.apiRoot}/file/bot${image.token}/${encodeURI(path)}`;
-    const response = await fetch(url, { signal });
+    const response = await fetch(source.url, { signal });
     if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
     const chunks: Uint8Array[] = [];
     let size = 0;
