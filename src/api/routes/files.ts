@@ -21,6 +21,10 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
 /** The library: search or list, read, edit, delete, reprocess. */
 const files: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app;
+  const defaults = environmentSettings(app.deps.config);
+  /** A new title as the upload dialog makes it: with TITLE_SUFFIX as it is in force now. */
+  const newTitle = async (title: string) =>
+    withSuffix(title.trim(), (await readSettings(db, defaults)).values.titleSuffix);
 
   app.get(
     '/api/files',
@@ -75,8 +79,7 @@ const files: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const { titleSuffix } = (await readSettings(db, environmentSettings(app.deps.config))).values;
-      const title = request.body.title && withSuffix(request.body.title.trim(), titleSuffix);
+      const title = request.body.title && (await newTitle(request.body.title));
       const updated = await db.transaction().execute(async (trx) => {
         const before = await findFile(trx, id);
         if (!before) throw notFound(id);
