@@ -27,6 +27,11 @@ export interface SearchOptions {
   pageSize?: number;
   /** Only files of this kind (the admin API's filter). */
   type?: FileKind;
+  /**
+   * Default true: a page past the last is the last (the bot's page buttons); false: it is
+   * empty (the admin API's paging).
+   */
+  clamp?: boolean;
 }
 
 /** One page of search results. */
@@ -52,7 +57,7 @@ export interface SearchResult {
 export async function searchFiles(
   db: Db,
   query: string,
-  { page = 1, pageSize = 10, type }: SearchOptions = {},
+  { page = 1, pageSize = 10, type, clamp = true }: SearchOptions = {},
 ): Promise<SearchResult> {
   await searchTurn();
   const size = Number.isFinite(pageSize) ? Math.max(1, Math.floor(pageSize)) : 10;
@@ -62,7 +67,8 @@ export async function searchFiles(
   const ranked = rank(matches.slice(0, MATCH_CAP), words);
   const total = ranked.length;
   const pages = Math.ceil(total / size);
-  const current = Math.min(Math.max(1, Math.floor(page) || 1), Math.max(1, pages));
+  const asked = Math.max(1, Math.floor(page) || 1);
+  const current = clamp ? Math.min(asked, Math.max(1, pages)) : asked;
   const onPage = ranked.slice((current - 1) * size, current * size);
   const items = await findFiles(
     db,

@@ -40,10 +40,8 @@ const files: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { q, type, page, pageSize } = request.query;
       if (q?.trim()) {
-        const result = await searchFiles(db, q, { page, pageSize, type });
-        // Past the last page is an empty page here, not the bot's clamp to the last one.
-        const items = result.page === page ? result.items : [];
-        return { items: items.map(fileItem), total: result.total, page, pageSize };
+        const result = await searchFiles(db, q, { page, pageSize, type, clamp: false });
+        return { items: result.items.map(fileItem), total: result.total, page, pageSize };
       }
       const { items, total } = await listFiles(db, { ...pageWindow(request.query), type });
       return { items: items.map(fileItem), total, page, pageSize };
