@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { Broadcast, BroadcastRecipientsTable } from './schema.js';
+import { reachable } from './users.js';
 
 /** What a send made of a recipient (the statuses an update may write). */
 export type RecipientStatus = BroadcastRecipientsTable['status']['__update__'];
@@ -58,8 +59,7 @@ async function takeRecipients(trx: Db, id: number): Promise<number> {
       eb
         .selectFrom('users')
         .select([sql<number>`${id}`.as('broadcast_id'), 'id'])
-        .where('banned_at', 'is', null)
-        .where('blocked_at', 'is', null),
+        .where(reachable),
     )
     .executeTakeFirst();
   return Number(taken.numInsertedOrUpdatedRows ?? 0);
@@ -89,8 +89,7 @@ export async function countAudience(db: Db): Promise<number> {
   const row = await db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('banned_at', 'is', null)
-    .where('blocked_at', 'is', null)
+    .where(reachable)
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }

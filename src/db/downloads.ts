@@ -9,7 +9,8 @@ export interface DeletionPlan {
   deleteAt: number;
 }
 
-const DAY_MS = 86_400_000;
+/** One day in ms; a download's day is its time divided by this (UTC). */
+export const DAY_MS = 86_400_000;
 
 /**
  * Records that a user downloaded a file and adds one to the file's downloads_count, and

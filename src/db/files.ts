@@ -1,5 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import { toSearchText } from '../library/normalize.js';
+import { readCounter } from './counters.js';
 import type { Db } from './database.js';
 import { enqueueJob } from './jobs.js';
 import type { FileKind, FilesTable, LibraryFile } from './schema.js';
@@ -170,9 +171,11 @@ export async function listFiles(
 ): Promise<{ items: LibraryFile[]; total: number }> {
   let query = db.selectFrom('files');
   if (page.type) query = query.where('type', '=', page.type);
-  const { total } = await query
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
+  // The whole library's count is kept by triggers; only a filter needs counting.
+  const total = page.type
+    ? (await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow())
+        .total
+    : await readCounter(db, 'files');
   const items = await query
     .select(COLUMNS)
     .orderBy('id', 'desc')

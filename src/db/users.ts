@@ -1,7 +1,13 @@
 import type { User as TelegramUser } from 'grammy/types';
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
+import { readCounter } from './counters.js';
 import type { Db } from './database.js';
-import type { User } from './schema.js';
+import type { Database, User } from './schema.js';
+
+/** Users a message can reach: not banned by an admin, not known to have blocked the bot. */
+export function reachable(eb: ExpressionBuilder<Database, 'users'>) {
+  return eb.and([eb('banned_at', 'is', null), eb('blocked_at', 'is', null)]);
+}
 
 /**
  * Records that a Telegram user was seen now: creates them or refreshes their profile. A
@@ -70,9 +76,7 @@ export async function listUsers(
   if (filter.status === 'blocked') {
     query = query.where('blocked_at', 'is not', null).where('banned_at', 'is', null);
   }
-  if (filter.status === 'active') {
-    query = query.where('blocked_at', 'is', null).where('banned_at', 'is', null);
-  }
+  if (filter.status === 'active') query = query.where(reachable);
   const q = filter.q?.trim().replace(/^@/, '');
   if (q) {
     // LIKE's wildcards in what was typed are taken literally.
@@ -86,9 +90,12 @@ export async function listUsers(
       ]),
     );
   }
-  const { total } = await query
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
+  // Every user's count is kept by triggers; only a filter needs counting.
+  const total =
+    filter.status || q
+      ? (await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow())
+          .total
+      : await readCounter(db, 'users');
   const items = await query
     .selectAll()
     .orderBy('last_seen_at', 'desc')

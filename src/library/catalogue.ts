@@ -1,11 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { DAY_MS, downloadsPerDay } from '../db/downloads.js';
 import type { FileKind, LibraryFile } from '../db/schema.js';
 import type { Processing } from './jobs.js';
 import { canProcess } from './limits.js';
-
-const DAY_MS = 86_400_000;
 
 /** The figures admins see with /stats and the admin API serves. */
 export interface LibraryStats {
@@ -40,11 +39,7 @@ export async function libraryStats(db: Db, now = Date.now()): Promise<LibrarySta
     .select(sql<number>`count(*)`.as('count'))
     .where('last_seen_at', '>=', now - 7 * DAY_MS)
     .executeTakeFirstOrThrow();
-  const today = await db
-    .selectFrom('download_days')
-    .select('count')
-    .where('day', '=', Math.floor(now / DAY_MS))
-    .executeTakeFirst();
+  const [today] = await downloadsPerDay(db, 1, now);
   const top = await db
     .selectFrom('files')
     .select(['id', 'title', 'downloads_count as downloads'])
@@ -56,7 +51,7 @@ export async function libraryStats(db: Db, now = Date.now()): Promise<LibrarySta
   return {
     users: { total: counter('users'), active: active.count, blocked: counter('users_blocked') },
     files: counter('files'),
-    downloads: { total: counter('downloads'), today: today?.count ?? 0 },
+    downloads: { total: counter('downloads'), today: today?.downloads ?? 0 },
     top,
   };
 }
