@@ -143,7 +143,7 @@ export class Emulator {
         perChatBurst: options.perChatBurst ?? 3,
         paidRate: options.paidRate === undefined ? 1000 : options.paidRate,
       }),
-      webhook: new Webhook(updates),
+      webhook: new Webhook(updates, localMode),
       stats: { tooManyRequests: 0, calls: 0, uploads: 0, uploadedBytes: 0, downloadedBytes: 0 },
       clock: new Clock(),
       openQueries: new Map(),

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Update } from 'grammy/types';
 import { callJson, until } from './helpers.js';
@@ -153,72 +151,5 @@ describe('emulator long polling', () => {
       allowed_updates: ['inline_query'],
     });
     assert.deepEqual(only.body.result, [query]);
-  });
-
-  it('refuses getUpdates while a webhook is set; deleteWebhook can drop pending', async () => {
-    const target = createServer((_req, res) => res.writeHead(500).end());
-    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
-    const { port } = target.address() as AddressInfo;
-    try {
-      const url = `http://127.0.0.1:${port}/hook`;
-      assert.equal((await callJson(emu, 'setWebhook', { url })).body.ok, true);
-      const refused = await callJson(emu, 'getUpdates');
-      assert.equal(refused.status, 409);
-      assert.equal(
-        refused.body.description,
-        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-      );
-      emu.sendText(emu.user(), 'pending');
-      const info = await callJson(emu, 'getWebhookInfo');
-      assert.equal((info.body.result as { url: string }).url, url);
-      assert.equal((info.body.result as { pending_update_count: number }).pending_update_count, 1);
-      await callJson(emu, 'deleteWebhook', { drop_pending_updates: true });
-      assert.deepEqual((await callJson(emu, 'getUpdates')).body, { ok: true, result: [] });
-      const remote = await callJson(emu, 'setWebhook', { url: 'https://example.com/hook' });
-      assert.equal(remote.status, 400);
-    } finally {
-      target.close();
-    }
-  });
-
-  it('delivers updates to a loopback webhook with the secret token', async () => {
-    const received: { body: Update; secret: string | undefined }[] = [];
-    const target = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        received.push({
-          body: JSON.parse(body) as Update,
-          secret: req.headers['x-telegram-bot-api-secret-token'] as string | undefined,
-        });
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
-    const { port } = target.address() as AddressInfo;
-    try {
-      await callJson(emu, 'setWebhook', {
-        url: `http://127.0.0.1:${port}/`,
-        secret_token: 's3cret',
-      });
-      const user = emu.user();
-      const first = emu.sendText(user, 'one');
-      const second = emu.sendText(user, 'two');
-      await until(() => received.length === 2, 'both updates delivered');
-      assert.deepEqual(
-        received.map((r) => [r.body.update_id, r.secret]),
-        [
-          [first.update_id, 's3cret'],
-          [second.update_id, 's3cret'],
-        ],
-      );
-      await until(() => emu.calls.length >= 1, 'the setWebhook call');
-      const info = await callJson(emu, 'getWebhookInfo');
-      assert.equal((info.body.result as { pending_update_count: number }).pending_update_count, 0);
-    } finally {
-      target.close();
-    }
   });
 });

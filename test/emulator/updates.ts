@@ -74,6 +74,11 @@ export class UpdateQueue {
     else this.queue = this.queue.filter((u) => u.update_id >= offset);
   }
 
+  /** Confirms one update (the webhook got its 2xx); others before it may still be pending. */
+  remove(updateId: number): void {
+    this.queue = this.queue.filter((u) => u.update_id !== updateId);
+  }
+
   /** Drops everything pending (deleteWebhook/setWebhook with drop_pending_updates). */
   dropAll(): void {
     this.queue = [];
