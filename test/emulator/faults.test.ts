@@ -36,6 +36,18 @@ describe('emulator faults and call log', () => {
     assert.equal(emu.calls.length, 3);
   });
 
+  it('asks a latency function again for each call', async () => {
+    const delays = [400, 0];
+    emu.latency(() => delays.shift() ?? 0, 'getMe');
+    let started = Date.now();
+    await callJson(emu, 'getMe');
+    assert.ok(Date.now() - started >= 380);
+    started = Date.now();
+    await callJson(emu, 'getMe');
+    assert.ok(Date.now() - started < 380);
+    assert.deepEqual(delays, []);
+  });
+
   it('hangs a call until the client gives up, recording it as aborted', async () => {
     emu.hang('getMe');
     const controller = new AbortController();

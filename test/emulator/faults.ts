@@ -8,12 +8,15 @@ export class ClientGone extends Error {
   }
 }
 
+/** Milliseconds, or a function giving them call by call. */
+export type Delay = number | (() => number);
+
 /** Injected faults: scripted errors, latency, hangs and a restarting server. */
 export class Faults {
   private readonly failures = new Map<string, { error: ApiErrorBody; times: number }[]>();
   private readonly hangs = new Map<string, number>();
-  private readonly delays = new Map<string, number>();
-  private globalDelay = 0;
+  private readonly delays = new Map<string, Delay>();
+  private globalDelay: Delay = 0;
   private restartUntil = 0;
 
   /** The next `times` calls of `method` answer `error`. */
@@ -26,9 +29,10 @@ export class Faults {
 
   /**
    * Delay before answering. With a method, for that method only; without, for every method,
-   * replacing per-method delays (so `latency(0)` removes all latency).
+   * replacing per-method delays (so `latency(0)` removes all latency). A function is asked
+   * again for each call (jitter).
    */
-  latency(ms: number, method?: string): void {
+  latency(ms: Delay, method?: string): void {
     if (method !== undefined) {
       this.delays.set(method.toLowerCase(), ms);
       return;
@@ -54,7 +58,8 @@ export class Faults {
    */
   async apply(method: string, signal: AbortSignal): Promise<void> {
     const key = method.toLowerCase();
-    const delay = this.delays.get(key) ?? this.globalDelay;
+    const delayed = this.delays.get(key) ?? this.globalDelay;
+    const delay = typeof delayed === 'function' ? delayed() : delayed;
     if (delay > 0) await sleep(delay, signal);
     const hangs = this.hangs.get(key) ?? 0;
     if (hangs > 0) {

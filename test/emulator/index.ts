@@ -10,7 +10,7 @@ import { CallLog, type CallRecord, type WaitOptions } from './calls.js';
 import { type ChannelSpec, Chats, type MemberStatus, type UserSpec } from './chats.js';
 import { Clock } from './clock.js';
 import type { ApiErrorBody } from './errors.js';
-import { Faults } from './faults.js';
+import { type Delay, Faults } from './faults.js';
 import { type CreateFileSpec, FileStore, type StoredFile } from './files.js';
 import { RateLimiter, type RateLimits } from './limits.js';
 import { MessageStore } from './messages.js';
@@ -333,7 +333,7 @@ export class Emulator {
   }
 
   /** Delay answers of one method, or of all (clearing per-method delays; 0 removes all). */
-  latency(ms: number, method?: string): void {
+  latency(ms: Delay, method?: string): void {
     this.faults.latency(ms, method);
   }
 
