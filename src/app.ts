@@ -3,7 +3,6 @@ import { mkdir, rm } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
-import { run } from '@grammyjs/runner';
 import { Api } from 'grammy';
 import type { ApiInstance } from './api/app.js';
 import { resolveJwtSecret } from './api/secret.js';
@@ -14,6 +13,9 @@ import { deleteMessageQuietly } from './bot/delete-message.js';
 import { createI18n } from './bot/i18n.js';
 import { createBot } from './bot/index.js';
 import { createJobNotifier } from './bot/job-notices.js';
+import { createPolling } from './bot/updates/polling.js';
+import type { UpdateSource } from './bot/updates/source.js';
+import { createWebhook } from './bot/updates/webhook.js';
 import { BroadcastActor } from './broadcast/actor.js';
 import { type Config, databaseFile } from './config.js';
 import { backupDatabase, backupName, pruneBackups } from './db/backup.js';
@@ -30,15 +32,6 @@ import { Periodic } from './ops/periodic.js';
 import { createScrubber } from './scrub.js';
 import { environmentSettings, LiveSettings } from './settings.js';
 
-const ALLOWED_UPDATES = [
-  'message',
-  'callback_query',
-  'inline_query',
-  'chosen_inline_result',
-  'my_chat_member',
-  'chat_join_request',
-  'chat_member',
-] as const;
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     version: string;
@@ -77,9 +70,6 @@ interface Shared {
 
 /** The composition root: builds every part the config's role asks for; nothing starts yet. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  if (config.bot.mode === 'webhook') {
-    throw new Error('BOT_MODE=webhook is not supported yet; use polling');
-  }
   const jwtSecret = config.role === 'bot' ? undefined : resolveJwtSecret(config);
   const secrets = [config.botToken, config.api.adminPassword, jwtSecret].filter(
     (secret): secret is string => Boolean(secret),
@@ -117,9 +107,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 }
 
 /**
- * The bot: polling through the runner's concurrent sink, the processing jobs, the broadcast
- * actor and the auto-deletions. Its stop ends polling, stops the background work, drains the
- * handlers and confirms the last offset, so nothing acknowledged is lost or handled twice.
+ * The bot: its updates (long polling or the webhook) through the runner's concurrent sink, the
+ * processing jobs, the broadcast actor and the auto-deletions. Its stop stops taking updates,
+ * stops the background work, drains the handlers and confirms what they handled, so nothing
+ * acknowledged is lost or handled twice.
  */
 function createBotPart(shared: Shared): Part {
   const { config, db, logger, pool, thumbnails } = shared;
@@ -194,13 +185,15 @@ function createBotPart(shared: Shared): Part {
     backup.dir && backup.everyMs > 0
       ? new Periodic('backup', backup.everyMs, () => takeBackup(shared, backup.dir ?? ''), logger)
       : undefined;
-  // The last successful getUpdates, for the heartbeat: proof the bot reaches Telegram.
-  let telegramAt: number | null = null;
-  bot.api.config.use(async (prev, method, payload, signal) => {
-    const result = await prev(method, payload, signal);
-    if (method === 'getUpdates' && result.ok) telegramAt = Date.now();
-    return result;
-  });
+  const updates: UpdateSource =
+    config.bot.mode === 'webhook'
+      ? createWebhook(bot, { config: config.bot, logger, checkEveryMs: config.heartbeatMs })
+      : createPolling(bot, {
+          logger,
+          inFlight,
+          contactWindowMs: readinessWindows(config.heartbeatMs).telegramMs,
+          onFatal: shared.onFatal,
+        });
   const startedAt = Date.now();
   const heartbeat = new Periodic(
     'heartbeat',
@@ -213,7 +206,7 @@ function createBotPart(shared: Shared): Part {
         .where('status', '=', 'running')
         .executeTakeFirst();
       await writeHeartbeat(db, {
-        telegram_at: telegramAt,
+        telegram_at: updates.contactAt,
         pool_accepting: pooled.accepting ? 1 : 0,
         pool_busy: pooled.busy,
         pool_queued: pooled.queued,
@@ -225,7 +218,6 @@ function createBotPart(shared: Shared): Part {
     },
     logger,
   );
-  let runner: ReturnType<typeof run> | undefined;
 
   return {
     async start() {
@@ -236,26 +228,7 @@ function createBotPart(shared: Shared): Part {
       await rm(tempDir, { recursive: true, force: true });
       await mkdir(tempDir, { recursive: true });
       await bot.init();
-      runner = run(bot, {
-        runner: {
-          // Its own console logging would print node-fetch errors, which carry the token.
-          silent: true,
-          // A long poll ends within the window in which Telegram counts as reached (60 s by
-          // default), or an idle bot would look cut off.
-          fetch: {
-            allowed_updates: ALLOWED_UPDATES,
-            timeout: Math.min(
-              30,
-              Math.max(1, Math.floor(readinessWindows(config.heartbeatMs).telegramMs / 2000)),
-            ),
-          },
-        },
-        sink: { concurrency: 100 },
-      });
-      runner.task()?.catch((error: unknown) => {
-        logger.fatal({ err: error }, 'polling failed for good');
-        shared.onFatal(error);
-      });
+      await updates.start();
       await jobs.start();
       broadcasts.start();
       autoDelete.start();
@@ -268,21 +241,13 @@ function createBotPart(shared: Shared): Part {
       );
     },
     async stop() {
-      if (runner?.isRunning()) await runner.stop();
+      await updates.stop();
       // Running jobs are cancelled first (they run again after the restart), so a download
       // waiting for one is answered with the original instead of holding shutdown up.
       await Promise.all([jobs.stop(), broadcasts.stop()]);
       await Promise.all([autoDelete.stop(), maintenance.stop(), backups?.stop(), heartbeat.stop()]);
       await inFlight.drain();
-      // The runner confirms an offset only with its next getUpdates: confirm the last batch
-      // now, or Telegram would deliver it again after the restart.
-      if (inFlight.lastUpdateId !== undefined) {
-        await bot.api
-          .getUpdates({ offset: inFlight.lastUpdateId + 1, limit: 1, timeout: 0 })
-          .catch((error: unknown) =>
-            logger.warn({ err: error }, 'could not confirm the last updates'),
-          );
-      }
+      await updates.close();
       await settings.stop();
     },
   };

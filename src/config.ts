@@ -35,6 +35,15 @@ const period = (unit: 'days' | 'hours', fallback: number) =>
     .min(1, `must be at least 1 (${unit})`)
     .default(fallback);
 
+/** A TCP port; 0 picks a free one (tests). */
+const port = (fallback: number) =>
+  z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a port number')
+    .min(0, 'must be a port number')
+    .max(65535, 'must be a port number')
+    .default(fallback);
+
 const userId = z
   .string()
   .regex(/^\d{1,15}$/, 'must be a numeric Telegram user id')
@@ -94,18 +103,16 @@ const schema = z
     BOT_MODE: z
       .enum(['polling', 'webhook'], { message: 'must be polling or webhook' })
       .default('polling'),
-    WEBHOOK_URL: z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional(),
+    // http only with LOCAL_BOT_API: the superRefine below asks https of Telegram's own servers.
+    WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'must be an https URL' }).optional(),
     WEBHOOK_SECRET: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
       .optional(),
+    WEBHOOK_HOST: z.string().min(1).default('127.0.0.1'),
+    WEBHOOK_PORT: port(3001),
     API_HOST: z.string().min(1).default('127.0.0.1'),
-    API_PORT: z.coerce
-      .number({ message: 'must be a port number' })
-      .int()
-      .min(0)
-      .max(65535, 'must be a port number')
-      .default(3000),
+    API_PORT: port(3000),
     API_TOKEN_TTL: z.coerce
       .number({ message: 'must be a number of seconds' })
       .int('must be a whole number of seconds')
@@ -195,6 +202,14 @@ const schema = z
           });
       }
     }
+    // Telegram posts only to https; a local telegram-bot-api server also to plain http.
+    if (env.WEBHOOK_URL?.startsWith('http:') && !env.LOCAL_BOT_API) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_URL'],
+        message: 'must be an https URL (http only with LOCAL_BOT_API=true)',
+      });
+    }
     if (env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) {
       ctx.addIssue({
         code: 'custom',
@@ -224,7 +239,7 @@ export interface Config {
   /** Files sent to users are deleted after this many minutes; 0: never. */
   autoDeleteMinutes: number;
   defaultLanguage: 'uz' | 'ru' | 'en';
-  bot: { mode: 'polling' } | { mode: 'webhook'; url: string; secret: string };
+  bot: { mode: 'polling' } | WebhookConfig;
   api: {
     host: string;
     port: number;
@@ -252,6 +267,17 @@ export interface Config {
   heartbeatMs: number;
   /** Where `npm run backup` and the bot's own backups go; every: 0 means the bot takes none. */
   backup: { dir: string | undefined; everyMs: number; keep: number };
+}
+
+/** Webhook mode: where Telegram posts, the secret it sends, and the bot's own listener. */
+export interface WebhookConfig {
+  mode: 'webhook';
+  /** Registered with setWebhook; its path is the path the listener serves. */
+  url: string;
+  /** Telegram sends it in X-Telegram-Bot-Api-Secret-Token with every post. */
+  secret: string;
+  host: string;
+  port: number;
 }
 
 /** The SQLite file in DATA_DIR. */
@@ -315,7 +341,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     defaultLanguage: e.DEFAULT_LANGUAGE,
     bot:
       e.BOT_MODE === 'webhook'
-        ? { mode: 'webhook', url: e.WEBHOOK_URL ?? '', secret: e.WEBHOOK_SECRET ?? '' }
+        ? {
+            mode: 'webhook',
+            url: e.WEBHOOK_URL ?? '',
+            secret: e.WEBHOOK_SECRET ?? '',
+            host: e.WEBHOOK_HOST,
+            port: e.WEBHOOK_PORT,
+          }
         : { mode: 'polling' },
     api: {
       host: e.API_HOST,

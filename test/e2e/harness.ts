@@ -87,8 +87,11 @@ export async function startBot(emu: Emulator, options: StartOptions = {}): Promi
   const bot = new BotProcess(child, dataDir);
   if (options.ready !== false) {
     try {
+      // In webhook mode the bot logs this once setWebhook succeeded: the emulator posts to it.
       await bot.waitForOutput(/"msg":"bot started"/);
-      await eventually(() => emu.pollers > 0, 'the bot to poll');
+      if (options.env?.BOT_MODE !== 'webhook') {
+        await eventually(() => emu.pollers > 0, 'the bot to poll');
+      }
     } catch (error) {
       // A bot that never got going must not outlive the test file and keep it open.
       await bot.stop('SIGKILL');

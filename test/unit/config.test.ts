@@ -71,7 +71,55 @@ describe('loadConfig', () => {
       mode: 'webhook',
       url: 'https://bot.example.org/hook',
       secret: 'abc_DEF-123',
+      host: '127.0.0.1',
+      port: 3001,
     });
+  });
+
+  it('reads the webhook: its listener, and plain http only for a local Bot API server', () => {
+    const webhook = {
+      ...base,
+      BOT_MODE: 'webhook',
+      WEBHOOK_URL: 'http://127.0.0.1:8443/tg',
+      WEBHOOK_SECRET: 's',
+    };
+    assert.equal(
+      failure(webhook),
+      'WEBHOOK_URL must be an https URL (http only with LOCAL_BOT_API=true)',
+    );
+    const local = loadConfig({
+      ...webhook,
+      LOCAL_BOT_API: 'true',
+      WEBHOOK_HOST: '0.0.0.0',
+      WEBHOOK_PORT: '8443',
+    });
+    assert.deepEqual(local.bot, {
+      mode: 'webhook',
+      url: 'http://127.0.0.1:8443/tg',
+      secret: 's',
+      host: '0.0.0.0',
+      port: 8443,
+    });
+    assert.equal(
+      failure({ ...webhook, WEBHOOK_URL: 'ftp://bot.example.org' }),
+      'WEBHOOK_URL must be an https URL',
+    );
+    assert.equal(
+      failure({ ...webhook, LOCAL_BOT_API: 'true', WEBHOOK_SECRET: 'has space' }),
+      'WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -',
+    );
+    assert.equal(
+      failure({ ...webhook, LOCAL_BOT_API: 'true', WEBHOOK_SECRET: 'x'.repeat(257) }),
+      'WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -',
+    );
+    assert.equal(
+      failure({ ...webhook, LOCAL_BOT_API: 'true', WEBHOOK_PORT: '65536' }),
+      'WEBHOOK_PORT must be a port number',
+    );
+    assert.equal(
+      failure({ ...webhook, LOCAL_BOT_API: 'true', WEBHOOK_SECRET: '' }),
+      'WEBHOOK_SECRET is required when BOT_MODE=webhook',
+    );
   });
 
   it('treats empty values as unset', () => {
