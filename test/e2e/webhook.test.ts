@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Update, User, WebhookInfo } from 'grammy/types';
+import { ALLOWED_UPDATES } from '../../src/bot/updates/source.js';
 import type { Readiness } from '../../src/ops/heartbeat.js';
 import { callJson } from '../emulator/helpers.js';
 import { Emulator } from '../emulator/index.js';
@@ -87,15 +88,7 @@ describe('webhook mode', () => {
     assert.ok(registered?.ok);
     assert.equal(registered.params.url, hook);
     assert.equal(registered.params.secret_token, SECRET);
-    assert.deepEqual(registered.params.allowed_updates, [
-      'message',
-      'callback_query',
-      'inline_query',
-      'chosen_inline_result',
-      'my_chat_member',
-      'chat_join_request',
-      'chat_member',
-    ]);
+    assert.deepEqual(registered.params.allowed_updates, [...ALLOWED_UPDATES]);
     const user = world.emu.user({ first_name: 'Hooked', language_code: 'en' });
     await world.ask(user, '/start', /^Hello, Hooked! 👋/);
     await world.ask(
