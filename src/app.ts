@@ -14,6 +14,7 @@ import { deleteMessageQuietly } from './bot/delete-message.js';
 import { createI18n } from './bot/i18n.js';
 import { createBot } from './bot/index.js';
 import { createJobNotifier } from './bot/job-notices.js';
+import { Outbox } from './bot/outbox.js';
 import { BroadcastActor } from './broadcast/actor.js';
 import { type Config, databaseFile } from './config.js';
 import { backupDatabase, backupName, pruneBackups } from './db/backup.js';
@@ -130,6 +131,9 @@ function createBotPart(shared: Shared): Part {
   // Job notices and broadcast reports: a client of their own, with the bot's retries.
   const notices = new Api(config.botToken, { apiRoot: config.apiRoot });
   configureApi(notices, logger, BOT_API_RETRY);
+  // Every client's messages take turns within Telegram's limits, people's answers first.
+  const outbox = new Outbox();
+  outbox.install(notices, 'replies');
   const sessionsDir = join(config.dataDir, 'sessions');
   const jobs = new JobQueue({
     db,
@@ -153,16 +157,18 @@ function createBotPart(shared: Shared): Part {
     notify: createJobNotifier(notices, i18n, db, config.defaultLanguage),
   });
   const paid = config.broadcastPaid.enabled;
+  // Its own client: no auto-retry (the actor pauses its limiter on a 429), and in the outbox
+  // handlers' calls never queue behind a broadcast.
+  const broadcastApi = new Api(config.botToken, {
+    apiRoot: config.apiRoot,
+    timeoutSeconds: 30,
+    // Reused connections: a new one per message would cap a paid broadcast's rate.
+    baseFetchConfig: { agent: keepAliveAgent(config.apiRoot), compress: true },
+  });
+  outbox.install(broadcastApi, 'broadcast');
   const broadcasts = new BroadcastActor({
     db,
-    // Its own client: no auto-retry (the actor pauses its limiter on a 429), and handlers'
-    // calls never queue behind a broadcast.
-    api: new Api(config.botToken, {
-      apiRoot: config.apiRoot,
-      timeoutSeconds: 30,
-      // Reused connections: a new one per message would cap a paid broadcast's rate.
-      baseFetchConfig: { agent: keepAliveAgent(config.apiRoot), compress: true },
-    }),
+    api: broadcastApi,
     logger,
     rate: paid ? config.broadcastPaid.rate : config.broadcastRate,
     paid,
@@ -201,6 +207,7 @@ function createBotPart(shared: Shared): Part {
     if (method === 'getUpdates' && result.ok) telegramAt = Date.now();
     return result;
   });
+  outbox.install(bot.api, 'replies');
   const startedAt = Date.now();
   const heartbeat = new Periodic(
     'heartbeat',
