@@ -1,4 +1,3 @@
-import Bottleneck from 'bottleneck';
 import type { Api } from 'grammy';
 
 /**
@@ -8,12 +7,17 @@ import type { Api } from 'grammy';
  */
 export const MESSAGE_LIMITS = { perSecond: 30, perChatPerSecond: 1, perChatBurst: 3 };
 
+/**
+ * A chat's message that had to wait goes this much later than the bucket says: Telegram counts
+ * arrivals, and one sent at the edge of its second may arrive sooner after the one before it
+ * than it left (the outbox test drew 429s without it).
+ */
+const MARGIN_MS = 100;
+
 const MESSAGES = /^(send(?!ChatAction)|copyMessage|forwardMessage|editMessage)/;
 
 /** Who is waiting: a person's answer goes before the next broadcast message. */
 export type Sender = 'replies' | 'broadcast';
-// Bottleneck runs a lower number first.
-const PRIORITY: Record<Sender, number> = { replies: 3, broadcast: 7 };
 
 /**
  * Keeps every message the bot sends within Telegram's limits, so that under load messages
@@ -22,7 +26,7 @@ const PRIORITY: Record<Sender, number> = { replies: 3, broadcast: 7 };
  * since the limits are the bot's, not a client's; a chat's messages keep their order.
  */
 export class Outbox {
-  private readonly global = new Bottleneck({ minTime: 1000 / MESSAGE_LIMITS.perSecond });
+  private readonly global = new Turns(1000 / MESSAGE_LIMITS.perSecond);
   private readonly chats = new Map<string, ChatBucket>();
 
   /** Makes `api`'s messages wait for their turn (install it last: a wait is no timeout). */
@@ -33,13 +37,12 @@ export class Outbox {
       // The chat's turn last, right before the send, so its messages arrive spaced as
       // counted. The bot-wide turn comes first and never bursts, so the sends a chat's wait
       // bunches up stay within the burst Telegram allows the whole bot.
-      const send = async () => {
+      return (async () => {
+        if (!fields.allow_paid_broadcast) await this.global.take(sender);
         // Inline messages (inline_message_id) have no chat: only the bot-wide limit applies.
         if (fields.chat_id !== undefined) await this.chat(String(fields.chat_id)).take();
         return prev(method, payload, signal);
-      };
-      if (fields.allow_paid_broadcast) return send();
-      return this.global.schedule({ priority: PRIORITY[sender] }, send);
+      })();
     });
   }
 
@@ -54,6 +57,38 @@ export class Outbox {
       this.chats.set(id, bucket);
     }
     return bucket;
+  }
+}
+
+/**
+ * Turns spaced `spacingMs` apart (never a burst), answers first, each sender's in order.
+ * Bottleneck's priorities cannot do this: with no cap on concurrency it hands every job its
+ * time slot the moment it is queued, so a later answer could not overtake.
+ */
+class Turns {
+  private readonly queues: Record<Sender, (() => void)[]> = { replies: [], broadcast: [] };
+  private next = 0;
+  private pumping = false;
+
+  constructor(private readonly spacingMs: number) {}
+
+  take(sender: Sender): Promise<void> {
+    const turn = new Promise<void>((resolve) => this.queues[sender].push(resolve));
+    if (!this.pumping) void this.pump();
+    return turn;
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    for (;;) {
+      const wait = this.next - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const go = this.queues.replies.shift() ?? this.queues.broadcast.shift();
+      if (!go) break;
+      this.next = Date.now() + this.spacingMs;
+      go();
+    }
+    this.pumping = false;
   }
 }
 
@@ -76,7 +111,8 @@ class ChatBucket {
     this.tail = this.tail.then(async () => {
       this.refill();
       if (this.tokens < 1) {
-        await new Promise((resolve) => setTimeout(resolve, ((1 - this.tokens) / this.rate) * 1000));
+        const wait = ((1 - this.tokens) / this.rate) * 1000 + MARGIN_MS;
+        await new Promise((resolve) => setTimeout(resolve, wait));
         this.refill();
       }
       this.tokens -= 1;
