@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import { run } from '@grammyjs/runner';
 import { Api } from 'grammy';
 import type { ApiInstance } from './api/app.js';
 import { resolveJwtSecret } from './api/secret.js';
-import { BOT_API_RETRY, configureApi } from './bot/api.js';
+import { BOT_API_RETRY, configureApi, keepAliveAgent } from './bot/api.js';
 import { createBroadcastStatus } from './bot/broadcast-status.js';
 import { setCommands } from './bot/commands.js';
 import { deleteMessageQuietly } from './bot/delete-message.js';
@@ -129,7 +127,10 @@ function createBotPart(shared: Shared): Part {
   const tempDir = join(config.dataDir, 'tmp');
   const i18n = createI18n(config.defaultLanguage);
   // Job notices and broadcast reports: a client of their own, with the bot's retries.
-  const notices = new Api(config.botToken, { apiRoot: config.apiRoot });
+  const notices = new Api(config.botToken, {
+    apiRoot: config.apiRoot,
+    baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) },
+  });
   configureApi(notices, logger, BOT_API_RETRY);
   // Every client's messages take turns within Telegram's limits, people's answers first.
   const outbox = new Outbox();
@@ -319,13 +320,4 @@ async function takeBackup({ config, logger }: Shared, dir: string): Promise<void
   await backupDatabase(databaseFile(config), file);
   const removed = await pruneBackups(dir, config.backup.keep);
   logger.info({ file, removed }, 'backup taken');
-}
-
-function keepAliveAgent(apiRoot: string): HttpAgent {
-  const Agent = apiRoot.startsWith('https:') ? HttpsAgent : HttpAgent;
-  // A socket timeout makes Node's agent honour the server's Keep-Alive hint (it ignores the
-  // hint without one) and drop idle sockets before the server closes them: a send on a
-  // socket the server just closed fails with ECONNRESET, an outcome the broadcast actor
-  // must record as unknown rather than send again.
-  return new Agent({ keepAlive: true, timeout: 60_000 });
 }
