@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'src/main.ts');
 const TSX = import.meta.resolve('tsx');
 /** A process that exits fails at once; this only bounds one that hangs (a busy machine is slow). */
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 60_000;
 
 /** The real bot process (`src/main.ts`), started against an emulator. */
 export class BotProcess {
