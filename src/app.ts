@@ -1,18 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import { Api } from 'grammy';
 import type { ApiInstance } from './api/app.js';
 import { resolveJwtSecret } from './api/secret.js';
-import { BOT_API_RETRY, configureApi } from './bot/api.js';
+import { BOT_API_RETRY, configureApi, keepAliveAgent } from './bot/api.js';
 import { createBroadcastStatus } from './bot/broadcast-status.js';
 import { setCommands } from './bot/commands.js';
 import { deleteMessageQuietly } from './bot/delete-message.js';
 import { createI18n } from './bot/i18n.js';
 import { createBot } from './bot/index.js';
 import { createJobNotifier } from './bot/job-notices.js';
+import { Outbox } from './bot/outbox.js';
 import { createPolling } from './bot/updates/polling.js';
 import type { UpdateSource } from './bot/updates/source.js';
 import { createWebhook } from './bot/updates/webhook.js';
@@ -119,8 +118,14 @@ function createBotPart(shared: Shared): Part {
   const tempDir = join(config.dataDir, 'tmp');
   const i18n = createI18n(config.defaultLanguage);
   // Job notices and broadcast reports: a client of their own, with the bot's retries.
-  const notices = new Api(config.botToken, { apiRoot: config.apiRoot });
+  const notices = new Api(config.botToken, {
+    apiRoot: config.apiRoot,
+    baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) },
+  });
   configureApi(notices, logger, BOT_API_RETRY);
+  // Every client's messages take turns within Telegram's limits, people's answers first.
+  const outbox = new Outbox();
+  outbox.install(notices, 'replies');
   const sessionsDir = join(config.dataDir, 'sessions');
   const jobs = new JobQueue({
     db,
@@ -144,16 +149,18 @@ function createBotPart(shared: Shared): Part {
     notify: createJobNotifier(notices, i18n, db, config.defaultLanguage),
   });
   const paid = config.broadcastPaid.enabled;
+  // Its own client: no auto-retry (the actor pauses its limiter on a 429), and in the outbox
+  // handlers' calls never queue behind a broadcast.
+  const broadcastApi = new Api(config.botToken, {
+    apiRoot: config.apiRoot,
+    timeoutSeconds: 30,
+    // Reused connections: a new one per message would cap a paid broadcast's rate.
+    baseFetchConfig: { agent: keepAliveAgent(config.apiRoot), compress: true },
+  });
+  outbox.install(broadcastApi, 'broadcast');
   const broadcasts = new BroadcastActor({
     db,
-    // Its own client: no auto-retry (the actor pauses its limiter on a 429), and handlers'
-    // calls never queue behind a broadcast.
-    api: new Api(config.botToken, {
-      apiRoot: config.apiRoot,
-      timeoutSeconds: 30,
-      // Reused connections: a new one per message would cap a paid broadcast's rate.
-      baseFetchConfig: { agent: keepAliveAgent(config.apiRoot), compress: true },
-    }),
+    api: broadcastApi,
     logger,
     rate: paid ? config.broadcastPaid.rate : config.broadcastRate,
     paid,
@@ -194,6 +201,7 @@ function createBotPart(shared: Shared): Part {
           contactWindowMs: readinessWindows(config.heartbeatMs).telegramMs,
           onFatal: shared.onFatal,
         });
+  outbox.install(bot.api, 'replies');
   const startedAt = Date.now();
   const heartbeat = new Periodic(
     'heartbeat',
@@ -277,13 +285,4 @@ async function takeBackup({ config, logger }: Shared, dir: string): Promise<void
   await backupDatabase(databaseFile(config), file);
   const removed = await pruneBackups(dir, config.backup.keep);
   logger.info({ file, removed }, 'backup taken');
-}
-
-function keepAliveAgent(apiRoot: string): HttpAgent {
-  const Agent = apiRoot.startsWith('https:') ? HttpsAgent : HttpAgent;
-  // A socket timeout makes Node's agent honour the server's Keep-Alive hint (it ignores the
-  // hint without one) and drop idle sockets before the server closes them: a send on a
-  // socket the server just closed fails with ECONNRESET, an outcome the broadcast actor
-  // must record as unknown rather than send again.
-  return new Agent({ keepAlive: true, timeout: 60_000 });
 }

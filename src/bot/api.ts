@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Api } from 'grammy';
 import type { Logger } from '../logger.js';
@@ -67,4 +69,18 @@ export function configureApi(api: Api, logger: Logger, options: RetryOptions): v
       throw error;
     }
   });
+}
+
+/**
+ * The connections of a client of the Bot API. grammY's default agent keeps sockets alive
+ * without a socket timeout, and so ignores the server's Keep-Alive hint: a call made on a
+ * socket the server is just closing fails with ECONNRESET, an outcome a send cannot repeat.
+ * Messages waiting their turn in the outbox leave sockets idle about as long as the server
+ * keeps them, which made that race common under load.
+ */
+export function keepAliveAgent(apiRoot: string): HttpAgent {
+  const Agent = apiRoot.startsWith('https:') ? HttpsAgent : HttpAgent;
+  // A socket timeout makes Node's agent honour the server's Keep-Alive hint (it ignores the
+  // hint without one) and drop idle sockets before the server closes them.
+  return new Agent({ keepAlive: true, timeout: 60_000 });
 }

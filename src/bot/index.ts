@@ -9,7 +9,7 @@ import type { ProcessingPool } from '../library/pool.js';
 import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
 import type { LiveSettings } from '../settings.js';
-import { BOT_API_RETRY, configureApi } from './api.js';
+import { BOT_API_RETRY, configureApi, keepAliveAgent } from './api.js';
 import type { Context, SessionData } from './context.js';
 import { broadcastFeature } from './features/broadcast.js';
 import { fileCardFeature } from './features/file-card.js';
@@ -67,7 +67,11 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
   const { config, logger } = deps;
   const bot = new Bot<Context>(config.botToken, {
     botInfo: deps.botInfo,
-    client: { apiRoot: config.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS },
+    client: {
+      apiRoot: config.apiRoot,
+      timeoutSeconds: API_TIMEOUT_SECONDS,
+      baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) },
+    },
   });
   configureApi(bot.api, logger, BOT_API_RETRY);
   bot.api.config.use(answerCallbackQueriesQuietly(logger));

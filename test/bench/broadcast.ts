@@ -33,6 +33,7 @@ import type { User } from 'grammy/types';
 import { type Db, openDatabase } from '../../src/db/database.js';
 import { type BotProcess, startBot } from '../e2e/harness.js';
 import { type CallRecord, Emulator } from '../emulator/index.js';
+import { printResult } from './result.js';
 
 const { values } = parseArgs({
   options: {
@@ -149,7 +150,7 @@ function describe429s(calls: readonly CallRecord[], adminId: number): string {
 
 type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
 
-async function bench(run: Run): Promise<[string, string][]> {
+async function bench(run: Run): Promise<{ report: [string, string][]; achieved: number }> {
   const emu = await Emulator.start();
   const admin: User = emu.user({ first_name: 'Admin', language_code: 'en' });
   let bot: BotProcess | undefined;
@@ -227,7 +228,7 @@ async function bench(run: Run): Promise<[string, string][]> {
       ? `${after.cpu.toFixed(2)} s in all, ${during} s during the broadcast`
       : 'n/a (no /proc)';
     const setting = run.paid ? 'BROADCAST_PAID=true, BROADCAST_PAID_RATE' : 'BROADCAST_RATE';
-    return [
+    const report: [string, string][] = [
       ['recipients', `${run.recipients.toLocaleString('en')} (${run.note})`],
       ['audience', `${audience ?? '?'} per the bot; ${delivered.toLocaleString('en')} got it`],
       ['configured', `${run.rate} msg/s (${setting})`],
@@ -242,6 +243,7 @@ async function bench(run: Run): Promise<[string, string][]> {
         `${((own.user + own.system) / 1e6).toFixed(2)} s during the broadcast (this process)`,
       ],
     ];
+    return { report, achieved };
   } finally {
     clearInterval(progress);
     const code = bot ? await stopBot(bot) : 0;
@@ -258,6 +260,12 @@ console.log(
 );
 for (const run of runs) {
   console.log(`\n${run.name === 'paid' ? 'Paid broadcast' : 'Normal broadcast'}`);
-  const report = await bench(run);
+  const { report, achieved } = await bench(run);
   for (const [label, value] of report) console.log(`${`${label}:`.padEnd(14)}${value}`);
+  printResult({
+    paid: run.paid ? 1 : 0,
+    recipients: run.recipients,
+    perSecond: Math.round(achieved * 100) / 100,
+    configured: run.rate,
+  });
 }

@@ -19,6 +19,7 @@ import { findFile } from '../../src/db/files.js';
 import type { LibraryFile } from '../../src/db/schema.js';
 import { startWorld } from '../e2e/harness.js';
 import { addTestFile, dataOf, openCard, sentMessage } from '../e2e/library-helpers.js';
+import { percentile, printResult } from './result.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,10 +38,6 @@ for (const [name, value] of Object.entries({ userCount, rounds, fileCount })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} wants a count`);
 }
 if (!Number.isFinite(spreadMs) || spreadMs < 0) throw new Error('--spread wants milliseconds');
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -90,6 +87,23 @@ try {
   }
   const elapsed = performance.now() - started;
 
+  // The floor a download stands against: one sendMessage round trip from this process to the
+  // emulator (after the presses, so the bot is idle), timed the same way.
+  const trips: number[] = [];
+  const learner = users[0] as User;
+  for (let i = 0; i < 100; i++) {
+    const pushedAt = Date.now();
+    const response = await fetch(`${emu.apiRoot}/bot${emu.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: learner.id, text: `round trip ${i}` }),
+    });
+    if (!response.ok) throw new Error(`sendMessage: ${response.status}`);
+    await response.json();
+    trips.push(Date.now() - pushedAt);
+  }
+  trips.sort((a, b) => a - b);
+
   let counted = 0;
   for (const file of files) counted += (await findFile(db, file.id))?.downloads_count ?? 0;
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -102,10 +116,19 @@ try {
     ['p95', ms(percentile(sorted, 95))],
     ['p99', ms(percentile(sorted, 99))],
     ['max', ms(sorted.at(-1) ?? 0)],
+    [
+      'sendMessage',
+      `one round trip p50 ${ms(percentile(trips, 50))}, p95 ${ms(percentile(trips, 95))}`,
+    ],
     ['wall time', `${(elapsed / 1000).toFixed(1)} s`],
   ];
   console.log('Download: press -> sendDocument, bot side, through the emulator');
   for (const [label, value] of report) console.log(`${`${label}:`.padEnd(14)}${value}`);
+  printResult({
+    presses: latencies.length,
+    p95Ms: percentile(sorted, 95),
+    sendMessageP95Ms: percentile(trips, 95),
+  });
 } finally {
   await world.close();
 }

@@ -23,6 +23,7 @@ import { MB } from '../../src/library/limits.js';
 import { createPool, type PoolTask } from '../../src/library/pool.js';
 import { DEFAULT_THUMBNAIL_PATH } from '../../src/library/thumbnail.js';
 import { Emulator } from '../emulator/index.js';
+import { printResult } from './result.js';
 
 interface Figures {
   mb: number;
@@ -110,7 +111,11 @@ function print(figures: Figures): void {
 if (values.mb) {
   const figures = await measure(Number(values.mb), values.download);
   if (values.json) console.log(JSON.stringify(figures));
-  else print(figures);
+  else {
+    print(figures);
+    const { mb, baselineMb, peakMb, growthMb } = figures;
+    printResult({ mb, baselineMb, peakMb, growthMb });
+  }
 } else {
   // Each size in a fresh process, so one run's heap does not flatter or burden the other.
   const self = fileURLToPath(import.meta.url);

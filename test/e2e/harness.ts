@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'src/main.ts');
 const TSX = import.meta.resolve('tsx');
 /** A process that exits fails at once; this only bounds one that hangs (a busy machine is slow). */
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 60_000;
 
 /** The real bot process (`src/main.ts`), started against an emulator. */
 export class BotProcess {
@@ -62,6 +62,8 @@ export interface StartOptions {
   /** Reuse a data directory (a restart); a fresh one by default. */
   dataDir?: string;
   env?: Record<string, string>;
+  /** Node options before the bot's entry point (the load runs preload a probe). */
+  nodeArgs?: string[];
   /** Wait until the bot reports it started (default true). */
   ready?: boolean;
 }
@@ -69,7 +71,7 @@ export interface StartOptions {
 /** Starts `src/main.ts` with the emulator's token and API root and a data directory. */
 export async function startBot(emu: Emulator, options: StartOptions = {}): Promise<BotProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'primelingo-')));
-  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
+  const child = spawn(process.execPath, ['--import', TSX, ...(options.nodeArgs ?? []), MAIN], {
     // Not the project root: a developer's .env there must not leak into the tests.
     cwd: dataDir,
     env: {

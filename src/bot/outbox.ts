@@ -1,0 +1,135 @@
+import type { Api } from 'grammy';
+
+/**
+ * Telegram's flood limits for messages (sends, copies, forwards and edits): about 30 a second
+ * for the whole bot, and about one a second to one chat with short bursts. Paid broadcasts
+ * (allow_paid_broadcast) have a budget of their own and skip the bot-wide limit.
+ */
+export const MESSAGE_LIMITS = { perSecond: 30, perChatPerSecond: 1, perChatBurst: 3 };
+
+/**
+ * A chat's message that had to wait goes this much later than the bucket says: Telegram counts
+ * arrivals, and one sent at the edge of its second may arrive sooner after the one before it
+ * than it left (the outbox test drew 429s without it).
+ */
+const MARGIN_MS = 100;
+
+const MESSAGES = /^(send(?!ChatAction)|copyMessage|forwardMessage|editMessage)/;
+
+/** Who is waiting: a person's answer goes before the next broadcast message. */
+export type Sender = 'replies' | 'broadcast';
+
+/**
+ * Keeps every message the bot sends within Telegram's limits, so that under load messages
+ * wait their turn here instead of drawing 429s (which auto-retry gives up on after a few
+ * attempts, leaving a user unanswered). One outbox is shared by every client of the bot,
+ * since the limits are the bot's, not a client's; a chat's messages keep their order.
+ */
+export class Outbox {
+  private readonly global = new Turns(1000 / MESSAGE_LIMITS.perSecond);
+  private readonly chats = new Map<string, ChatBucket>();
+
+  /** Makes `api`'s messages wait for their turn (install it last: a wait is no timeout). */
+  install(api: Api, sender: Sender): void {
+    api.config.use((prev, method, payload, signal) => {
+      if (!MESSAGES.test(method)) return prev(method, payload, signal);
+      const fields = payload as { chat_id?: unknown; allow_paid_broadcast?: boolean };
+      // The chat's turn last, right before the send, so its messages arrive spaced as
+      // counted. The bot-wide turn comes first and never bursts, so the sends a chat's wait
+      // bunches up stay within the burst Telegram allows the whole bot.
+      return (async () => {
+        if (!fields.allow_paid_broadcast) await this.global.take(sender);
+        // Inline messages (inline_message_id) have no chat: only the bot-wide limit applies.
+        if (fields.chat_id !== undefined) await this.chat(String(fields.chat_id)).take();
+        return prev(method, payload, signal);
+      })();
+    });
+  }
+
+  private chat(id: string): ChatBucket {
+    let bucket = this.chats.get(id);
+    if (!bucket) {
+      // A full bucket is no different from a new one: forget those, so the map stays small.
+      if (this.chats.size >= 1000) {
+        for (const [key, value] of this.chats) if (value.idle()) this.chats.delete(key);
+      }
+      bucket = new ChatBucket(MESSAGE_LIMITS.perChatPerSecond, MESSAGE_LIMITS.perChatBurst);
+      this.chats.set(id, bucket);
+    }
+    return bucket;
+  }
+}
+
+/**
+ * Turns spaced `spacingMs` apart (never a burst), answers first, each sender's in order.
+ * Bottleneck's priorities cannot do this: with no cap on concurrency it hands every job its
+ * time slot the moment it is queued, so a later answer could not overtake.
+ */
+class Turns {
+  private readonly queues: Record<Sender, (() => void)[]> = { replies: [], broadcast: [] };
+  private next = 0;
+  private pumping = false;
+
+  constructor(private readonly spacingMs: number) {}
+
+  take(sender: Sender): Promise<void> {
+    const turn = new Promise<void>((resolve) => this.queues[sender].push(resolve));
+    if (!this.pumping) void this.pump();
+    return turn;
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    for (;;) {
+      const wait = this.next - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const go = this.queues.replies.shift() ?? this.queues.broadcast.shift();
+      if (!go) break;
+      this.next = Date.now() + this.spacingMs;
+      go();
+    }
+    this.pumping = false;
+  }
+}
+
+/** A token bucket whose takers are served in order. */
+class ChatBucket {
+  private tokens: number;
+  private stamp = Date.now();
+  private waiting = 0;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(): Promise<void> {
+    this.waiting++;
+    this.tail = this.tail.then(async () => {
+      this.refill();
+      if (this.tokens < 1) {
+        const wait = ((1 - this.tokens) / this.rate) * 1000 + MARGIN_MS;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        this.refill();
+      }
+      this.tokens -= 1;
+      this.waiting--;
+    });
+    return this.tail;
+  }
+
+  /** Nobody waits and the bucket is full again. */
+  idle(): boolean {
+    this.refill();
+    return this.waiting === 0 && this.tokens >= this.burst;
+  }
+
+  private refill(): void {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.stamp) / 1000) * this.rate);
+    this.stamp = now;
+  }
+}

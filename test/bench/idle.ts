@@ -1,0 +1,51 @@
+/**
+ * Idle memory: the resident memory (VmRSS) of the bot process and of the admin API process,
+ * as PM2 runs them (APP_ROLE=bot and APP_ROLE=api on one DATA_DIR), once started and left
+ * alone for a while. Both run under tsx, as `npm start` does. Asserts nothing.
+ *
+ *   npx tsx test/bench/idle.ts [--seconds 10]
+ */
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { type BotProcess, sleep, startBot } from '../e2e/harness.js';
+import { Emulator } from '../emulator/index.js';
+import { printResult } from './result.js';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' } } });
+const seconds = Number(values.seconds);
+if (!(seconds >= 0)) throw new Error('--seconds wants a number');
+
+/** The process's resident memory in MB, from /proc. */
+function rssMb(process: BotProcess): number {
+  const status = readFileSync(`/proc/${process.child.pid}/status`, 'utf8');
+  return Math.round(Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) / 102.4) / 10;
+}
+
+const emu = await Emulator.start();
+const started: BotProcess[] = [];
+try {
+  const env = {
+    LOG_LEVEL: 'info',
+    ADMIN_USERNAME: 'root',
+    ADMIN_PASSWORD: 'a long enough password',
+  };
+  const bot = await startBot(emu, { env: { ...env, APP_ROLE: 'bot' } });
+  started.push(bot);
+  const api = await startBot(emu, {
+    dataDir: bot.dataDir,
+    env: { ...env, APP_ROLE: 'api' },
+    ready: false,
+  });
+  started.push(api);
+  await api.apiUrl();
+  await sleep(seconds * 1000);
+  const figures = { botRssMb: rssMb(bot), apiRssMb: rssMb(api) };
+  console.log(`bot process:  ${figures.botRssMb} MB resident, idle ${seconds} s after start`);
+  console.log(`API process:  ${figures.apiRssMb} MB resident, idle ${seconds} s after start`);
+  printResult(figures);
+} finally {
+  for (const process of started) await process.stop('SIGTERM');
+  await emu.stop();
+  if (started[0]) await rm(started[0].dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Api } from 'grammy';
+import { Outbox } from '../../../src/bot/outbox.js';
+import { Emulator } from '../../emulator/index.js';
+
+/** The emulator keeps Telegram's limits: 30 messages/s in all, 1/s per chat, bursts of 3. */
+describe('Outbox', () => {
+  let emu: Emulator;
+  before(async () => {
+    emu = await Emulator.start();
+  });
+  after(() => emu.stop());
+
+  /** A client of the emulator that reports refusals instead of waiting them out. */
+  const client = () => new Api(emu.token, { apiRoot: emu.apiRoot });
+  const refusals = (sends: Promise<unknown>[]) =>
+    Promise.allSettled(sends).then((outcomes) => outcomes.filter((o) => o.status === 'rejected'));
+
+  it('keeps a burst to many chats and to one chat within the limits, where the same burst without it draws 429s', async () => {
+    const users = Array.from({ length: 40 }, () => emu.user({ started: true }));
+    const burst = (api: Api) => [
+      ...users.map((user) => api.sendMessage(user.id, 'hello')),
+      ...Array.from({ length: 5 }, (_, i) => api.sendMessage(users[0]?.id ?? 0, `more ${i}`)),
+    ];
+
+    const bare = await refusals(burst(client()));
+    assert.ok(bare.length > 0, 'the emulator refuses a burst sent as it comes');
+
+    emu.setLimits({}); // the buckets start full again
+    const api = client();
+    new Outbox().install(api, 'replies');
+    const started = Date.now();
+    assert.deepEqual(await refusals(burst(api)), []);
+    // 45 messages at 30/s; five to one chat wait two seconds past its burst of three.
+    assert.ok(Date.now() - started >= 1400, 'the messages were spaced');
+  });
+
+  it("sends people's answers before the broadcast messages queued ahead of them", async () => {
+    emu.setLimits({});
+    const outbox = new Outbox();
+    const replies = client();
+    const broadcast = client();
+    outbox.install(replies, 'replies');
+    outbox.install(broadcast, 'broadcast');
+    const users = Array.from({ length: 60 }, () => emu.user({ started: true }));
+    const order: string[] = [];
+    const sends = users.map((user) =>
+      broadcast.sendMessage(user.id, 'news').then(() => order.push('news')),
+    );
+    const asker = emu.user({ started: true });
+    sends.push(replies.sendMessage(asker.id, 'answer').then(() => order.push('answer')));
+    await Promise.all(sends);
+    // Queued last, sent among the first: only what already left went before it.
+    assert.ok(order.indexOf('answer') < 5, `the answer went out at ${order.indexOf('answer')}`);
+  });
+});
