@@ -58,6 +58,16 @@ abstract class RunningBot {
   }
 }
 
+/**
+ * Bot processes still running. A test file that ends early (the runner's --test-timeout sends
+ * it SIGTERM) kills them on its way out, or they would outlive it, polling for ever.
+ */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+process.once('SIGTERM', () => process.exit(143));
+
 /** The real bot process (`src/main.ts`), started against an emulator. */
 export class BotProcess extends RunningBot {
   private readonly exited: Promise<number | null>;
@@ -70,7 +80,13 @@ export class BotProcess extends RunningBot {
     const collect = (chunk: Buffer) => this.collect(chunk);
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    children.add(child);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        children.delete(child);
+        resolve(code);
+      }),
+    );
   }
 
   /** Sends a signal and resolves with the exit code. */
