@@ -23,7 +23,7 @@ const START_TIMEOUT_MS = 30_000;
  *   for what only a process shows: signals, exit codes, kill -9, standard output with LOG_FILE,
  *   several processes on one DATA_DIR.
  */
-abstract class RunningBot {
+export abstract class RunningBot {
   /** Every log line so far (JSON), and for a process whatever else it wrote. */
   readonly output: string[] = [];
 
