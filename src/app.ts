@@ -25,7 +25,7 @@ import { Maintenance } from './library/maintenance.js';
 import { createPool, type ProcessingPool } from './library/pool.js';
 import { processFile } from './library/processing.js';
 import { ThumbnailStore } from './library/thumbnail-store.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type DestinationStream, type Logger } from './logger.js';
 import { readinessWindows, writeHeartbeat } from './ops/heartbeat.js';
 import { Periodic } from './ops/periodic.js';
 import { createScrubber } from './scrub.js';
@@ -48,6 +48,8 @@ export interface App {
 export interface AppOptions {
   /** A part failed for good (polling ended): the caller should stop and exit non-zero. */
   onFatal?: (error: unknown) => void;
+  /** Where log lines go instead of standard output (tests read them; ignored with LOG_FILE). */
+  logDestination?: DestinationStream;
 }
 
 /** A piece of the process with its own life: the bot, or the admin API. */
@@ -73,7 +75,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const secrets = [config.botToken, config.api.adminPassword, jwtSecret].filter(
     (secret): secret is string => Boolean(secret),
   );
-  const logger = createLogger({ level: config.logLevel, file: config.logFile, secrets });
+  const logger = createLogger({
+    level: config.logLevel,
+    file: config.logFile,
+    secrets,
+    destination: options.logDestination,
+  });
   const db = await openDatabase(databaseFile(config));
   const pool = createPool({
     onError: (error) => logger.error({ err: error }, 'worker pool error'),

@@ -1,12 +1,12 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { createScrubber } from './scrub.js';
 
-export type { Logger };
+export type { DestinationStream, Logger };
 
 export interface LoggerOptions {
   level: string;
   /** Where lines go without a file; standard output by default (tests pass a stream). */
-  destination?: pino.DestinationStream;
+  destination?: DestinationStream | undefined;
   /** Also write to this file, rotated daily or at 10 MB, keeping seven files. */
   file?: string | undefined;
   /** Strings that must never reach a log line (the bot token, passwords). */

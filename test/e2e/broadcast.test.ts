@@ -55,6 +55,9 @@ describe('broadcast, paid rate', () => {
   before(async () => {
     world = await startWorld({
       env: { ADMIN_IDS: String(ADMIN), BROADCAST_PAID: 'true', BROADCAST_PAID_RATE: '300' },
+      // kill -9 mid-broadcast needs the real process; so does a paid rate's throughput, with
+      // the bot and the emulator each on a thread of its own.
+      process: true,
     });
     admin = world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
     db = await world.db();

@@ -6,7 +6,7 @@ import { deleteFile, findFile } from '../../src/db/files.js';
 import { enqueueJob } from '../../src/db/jobs.js';
 import type { LibraryFile } from '../../src/db/schema.js';
 import type { CallRecord } from '../emulator/index.js';
-import { eventually, startBot, startWorld, type World } from './harness.js';
+import { eventually, startWorld, type World } from './harness.js';
 import {
   addTestFile,
   buttonsOf,
@@ -327,14 +327,15 @@ describe('file card and download', () => {
     const user = emu.user({ first_name: 'Patient', language_code: 'en' });
     const card = sentMessage(await openCard(emu, user, file.id));
     // The bot is down when the user presses, and comes back after the query's lifetime.
-    await world.bot.stop();
     const mark = emu.mark();
-    const press = emu.pressButton(user, card, dataOf(card, /⬇️/));
-    emu.advanceClock(60_000);
-    world.bot = await startBot(emu, { dataDir: world.bot.dataDir, env: ENV });
+    let press: ReturnType<typeof emu.pressButton> | undefined;
+    await world.restart(() => {
+      press = emu.pressButton(user, card, dataOf(card, /⬇️/));
+      emu.advanceClock(60_000);
+    });
     const answer = await emu.waitForCall(
       'answerCallbackQuery',
-      (c) => c.params.callback_query_id === press.callback_query?.id,
+      (c) => c.params.callback_query_id === press?.callback_query?.id,
       { after: mark, timeoutMs: 15_000 },
     );
     assert.match(String(answer.error?.description), /query is too old/);

@@ -10,7 +10,8 @@ describe('error boundary', () => {
   let logDir: string;
   before(async () => {
     logDir = await mkdtemp(join(tmpdir(), 'logs-'));
-    world = await startWorld({ env: { LOG_FILE: join(logDir, 'bot.log') } });
+    // The process's own standard output is under test, beside the file.
+    world = await startWorld({ env: { LOG_FILE: join(logDir, 'bot.log') }, process: true });
   });
   after(async () => {
     await world.close();

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { User } from 'grammy/types';
+import { type App, createApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { type Db, openDatabase } from '../../src/db/database.js';
 import { type CallRecord, Emulator } from '../emulator/index.js';
 
@@ -13,21 +15,25 @@ const TSX = import.meta.resolve('tsx');
 /** A process that exits fails at once; this only bounds one that hangs (a busy machine is slow). */
 const START_TIMEOUT_MS = 60_000;
 
-/** The real bot process (`src/main.ts`), started against an emulator. */
-export class BotProcess {
+/**
+ * The bot under test, with what a test reads of it. Two kinds run it:
+ * - {@link AppInTest} (`startApp`): `createApp` in the test's own process, as `src/main.ts`
+ *   builds it. The default of `startWorld`: it starts in a fraction of a process's time;
+ * - {@link BotProcess} (`startBot`, `startWorld({ process: true })`): the real `src/main.ts`,
+ *   for what only a process shows: signals, exit codes, kill -9, standard output with LOG_FILE,
+ *   several processes on one DATA_DIR.
+ */
+export abstract class RunningBot {
+  /** Every log line so far (JSON), and for a process whatever else it wrote. */
   readonly output: string[] = [];
-  private readonly exited: Promise<number | null>;
 
-  constructor(
-    readonly child: ChildProcess,
-    readonly dataDir: string,
-  ) {
-    const collect = (chunk: Buffer) =>
-      this.output.push(...String(chunk).split('\n').filter(Boolean));
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
+  constructor(readonly dataDir: string) {}
+
+  /** Ends the bot: a process on SIGTERM, the app through its stop; resolves with the exit code. */
+  abstract stop(): Promise<number | null>;
+  /** Ends the bot at once, without a graceful shutdown where it can (a test's teardown). */
+  abstract kill(): Promise<void>;
+  protected abstract ended(): boolean;
 
   /** Resolves with the first output line matching, or rejects with the output so far. */
   async waitForOutput(pattern: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<string> {
@@ -35,10 +41,52 @@ export class BotProcess {
     while (Date.now() < deadline) {
       const line = this.output.find((candidate) => pattern.test(candidate));
       if (line) return line;
-      if (this.child.exitCode !== null) break;
+      if (this.ended()) break;
       await sleep(25);
     }
     throw new Error(`no output line matched ${pattern}; output:\n${this.output.join('\n')}`);
+  }
+
+  /** The admin API's base URL, once it listens (API_PORT is 0 in tests: a free port). */
+  async apiUrl(timeoutMs?: number): Promise<string> {
+    const line = await this.waitForOutput(/"msg":"admin API listening"/, timeoutMs);
+    return (JSON.parse(line) as { url: string }).url;
+  }
+
+  protected collect(chunk: Buffer | string): void {
+    this.output.push(...String(chunk).split('\n').filter(Boolean));
+  }
+}
+
+/**
+ * Bot processes still running. A test file that ends early (the runner's --test-timeout sends
+ * it SIGTERM) kills them on its way out, or they would outlive it, polling for ever.
+ */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+process.once('SIGTERM', () => process.exit(143));
+
+/** The real bot process (`src/main.ts`), started against an emulator. */
+export class BotProcess extends RunningBot {
+  private readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly child: ChildProcess,
+    dataDir: string,
+  ) {
+    super(dataDir);
+    const collect = (chunk: Buffer) => this.collect(chunk);
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    children.add(child);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        children.delete(child);
+        resolve(code);
+      }),
+    );
   }
 
   /** Sends a signal and resolves with the exit code. */
@@ -47,14 +95,59 @@ export class BotProcess {
     return this.exited;
   }
 
+  async kill(): Promise<void> {
+    await this.stop('SIGKILL');
+  }
+
   exit(): Promise<number | null> {
     return this.exited;
   }
 
-  /** The admin API's base URL, once it listens (API_PORT is 0 in tests: a free port). */
-  async apiUrl(timeoutMs?: number): Promise<string> {
-    const line = await this.waitForOutput(/"msg":"admin API listening"/, timeoutMs);
-    return (JSON.parse(line) as { url: string }).url;
+  protected ended(): boolean {
+    return this.child.exitCode !== null;
+  }
+}
+
+/**
+ * The app of `src/main.ts` in the test's own process. Its exit code is what main.ts would
+ * exit with: 0 after a clean stop, 1 after a part failed for good or the stop threw.
+ */
+export class AppInTest extends RunningBot {
+  private app: App | undefined;
+  private stopped: Promise<number> | undefined;
+  private code = 0;
+
+  async start(config: Config): Promise<void> {
+    this.app = await createApp(config, {
+      // main.ts stops and exits 1; here the stop resolves with 1.
+      onFatal: () => {
+        this.code = 1;
+        void this.stop();
+      },
+      logDestination: { write: (line) => this.collect(line) },
+    });
+    await this.app.start();
+  }
+
+  stop(): Promise<number> {
+    this.stopped ??= (async () => {
+      try {
+        await this.app?.stop();
+      } catch (error) {
+        this.collect(`stop failed: ${error instanceof Error ? error.stack : String(error)}`);
+        this.code = 1;
+      }
+      return this.code;
+    })();
+    return this.stopped;
+  }
+
+  async kill(): Promise<void> {
+    await this.stop();
+  }
+
+  protected ended(): boolean {
+    return this.stopped !== undefined;
   }
 }
 
@@ -68,48 +161,91 @@ export interface StartOptions {
   ready?: boolean;
 }
 
+/** The environment of the bot under test: the emulator, its data, debug logs, a free port. */
+function botEnvironment(
+  emu: Emulator,
+  dataDir: string,
+  env: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    BOT_TOKEN: emu.token,
+    TELEGRAM_API_ROOT: emu.apiRoot,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'debug',
+    // A free port for the admin API, which `npm start` runs beside the bot.
+    API_PORT: '0',
+    ...env,
+  };
+}
+
 /** Starts `src/main.ts` with the emulator's token and API root and a data directory. */
 export async function startBot(emu: Emulator, options: StartOptions = {}): Promise<BotProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'primelingo-')));
   const child = spawn(process.execPath, ['--import', TSX, ...(options.nodeArgs ?? []), MAIN], {
     // Not the project root: a developer's .env there must not leak into the tests.
     cwd: dataDir,
-    env: {
-      PATH: process.env.PATH,
-      BOT_TOKEN: emu.token,
-      TELEGRAM_API_ROOT: emu.apiRoot,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'debug',
-      // A free port for the admin API, which `npm start` runs beside the bot.
-      API_PORT: '0',
-      ...options.env,
-    },
+    env: { PATH: process.env.PATH, ...botEnvironment(emu, dataDir, options.env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const bot = new BotProcess(child, dataDir);
   if (options.ready !== false) {
-    try {
-      // In webhook mode the bot logs this once setWebhook succeeded: the emulator posts to it.
-      await bot.waitForOutput(/"msg":"bot started"/);
-      if (options.env?.BOT_MODE !== 'webhook') {
-        await eventually(() => emu.pollers > 0, 'the bot to poll');
-      }
-    } catch (error) {
-      // A bot that never got going must not outlive the test file and keep it open.
-      await bot.stop('SIGKILL');
-      throw error;
-    }
+    await untilStarted(emu, bot, options.env, () => bot.waitForOutput(STARTED));
   }
   return bot;
+}
+
+/**
+ * Builds and starts the app in this process, with its config read from the same environment
+ * `startBot` gives the process (and nothing of this process's own environment or `.env`).
+ */
+export async function startApp(
+  emu: Emulator,
+  options: Omit<StartOptions, 'ready'> = {},
+): Promise<AppInTest> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'primelingo-')));
+  const env = botEnvironment(emu, dataDir, options.env);
+  // pino's file transport writes standard output from a thread of its own, past the capture.
+  if (env.LOG_FILE) throw new Error('LOG_FILE needs a real process: startWorld({ process: true })');
+  const bot = new AppInTest(dataDir);
+  await untilStarted(emu, bot, env, () => bot.start(loadConfig(env)));
+  return bot;
+}
+
+const STARTED = /"msg":"bot started"/;
+
+/**
+ * Waits until the bot started and, unless in webhook mode (where "bot started" comes once
+ * setWebhook succeeded and the emulator posts to it), polls. One that never got going is
+ * ended, or it would keep the test file open.
+ */
+async function untilStarted(
+  emu: Emulator,
+  bot: RunningBot,
+  env: Record<string, string> | undefined,
+  started: () => Promise<unknown>,
+) {
+  try {
+    await started();
+    if (env?.BOT_MODE !== 'webhook') await eventually(() => emu.pollers > 0, 'the bot to poll');
+  } catch (error) {
+    await bot.kill();
+    throw error;
+  }
 }
 
 /** An emulator and a running bot, torn down together. */
 export interface World {
   emu: Emulator;
-  bot: BotProcess;
-  /** Stops the bot (SIGTERM) and starts it again on the same data. */
-  restart(): Promise<void>;
-  /** Kills the bot (SIGKILL: no shutdown at all) and starts it again on the same data. */
+  bot: RunningBot;
+  /**
+   * Stops the bot (SIGTERM, or the app's stop), which must end cleanly, runs `whileDown` if
+   * given, and starts it again on the same data.
+   */
+  restart(whileDown?: () => Promise<void> | void): Promise<void>;
+  /**
+   * Kills the bot (SIGKILL: no shutdown at all) and starts it again on the same data. Only a
+   * process can die that way: the world must be started with `process: true`.
+   */
   crash(): Promise<void>;
   /**
    * Sends `text` (a /command or plain text) as the user and resolves with the bot's first
@@ -122,14 +258,26 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(
-  options: { env?: Record<string, string>; emulator?: Parameters<typeof Emulator.start>[0] } = {},
-): Promise<World> {
+export interface WorldOptions {
+  env?: Record<string, string>;
+  emulator?: Parameters<typeof Emulator.start>[0];
+  /**
+   * Runs the real `src/main.ts` process instead of the app in the test's process (the
+   * default): for what only a process has (see {@link RunningBot}), crash() among them.
+   */
+  process?: boolean;
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const emu = await Emulator.start(options.emulator ?? {});
   const databases: Db[] = [];
-  let bot: BotProcess;
+  const start = (dataDir?: string) => {
+    const startOptions = { env: options.env ?? {}, ...(dataDir ? { dataDir } : {}) };
+    return options.process ? startBot(emu, startOptions) : startApp(emu, startOptions);
+  };
+  let bot: RunningBot;
   try {
-    bot = await startBot(emu, { env: options.env ?? {} });
+    bot = await start();
   } catch (error) {
     // An open emulator would keep the test file waiting forever; fail within seconds.
     await emu.stop();
@@ -138,10 +286,11 @@ export async function startWorld(
   const world: World = {
     emu,
     bot,
-    async restart() {
+    async restart(whileDown) {
       const code = await world.bot.stop();
       if (code !== 0) throw new Error(`bot exited with ${code}:\n${world.bot.output.join('\n')}`);
-      world.bot = await startBot(emu, { dataDir: world.bot.dataDir, env: options.env ?? {} });
+      await whileDown?.();
+      world.bot = await start(world.bot.dataDir);
     },
     async ask(user, text, expected) {
       const mark = emu.mark();
@@ -150,8 +299,11 @@ export async function startWorld(
       return emu.waitForCall('sendMessage', saying(user.id, expected), { after: mark });
     },
     async crash() {
-      await world.bot.stop('SIGKILL');
-      world.bot = await startBot(emu, { dataDir: world.bot.dataDir, env: options.env ?? {} });
+      if (!(world.bot instanceof BotProcess)) {
+        throw new Error('crash() needs a real process: startWorld({ process: true })');
+      }
+      await world.bot.kill();
+      world.bot = await start(world.bot.dataDir);
     },
     async db() {
       const db = await openDatabase(join(world.bot.dataDir, 'primelingo.sqlite'));
@@ -159,7 +311,7 @@ export async function startWorld(
       return db;
     },
     async close() {
-      await world.bot.stop('SIGKILL');
+      await world.bot.kill();
       await Promise.all(databases.map((db) => db.destroy()));
       await emu.stop();
       await rm(world.bot.dataDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { InlineQueryResult } from 'grammy/types';
 import type { Db } from '../../src/db/database.js';
 import { scheduleDeletion } from '../../src/db/scheduled-deletions.js';
-import { eventually, startBot, startWorld, type World } from './harness.js';
+import { eventually, startWorld, type World } from './harness.js';
 import { addTestFile, dataOf, openCard, pressAndWait, sentMessage } from './library-helpers.js';
 
 const ENV = { PROTECT_CONTENT: 'true', AUTO_DELETE_MINUTES: '1' };
@@ -40,14 +40,14 @@ describe('PROTECT_CONTENT and AUTO_DELETE_MINUTES', () => {
     assert.ok(row && row.delete_at >= pressedAt + 60_000 && row.delete_at <= Date.now() + 60_000);
 
     // The bot is down when the minute passes; the schedule waits in the database.
-    assert.equal(await world.bot.stop(), 0);
-    await db
-      .updateTable('scheduled_deletions')
-      .set({ delete_at: Date.now() - 1000 })
-      .where('id', '=', row.id)
-      .execute();
     const mark = emu.mark();
-    world.bot = await startBot(emu, { dataDir: world.bot.dataDir, env: ENV });
+    await world.restart(async () => {
+      await db
+        .updateTable('scheduled_deletions')
+        .set({ delete_at: Date.now() - 1000 })
+        .where('id', '=', row.id)
+        .execute();
+    });
     await emu.waitForCall(
       'deleteMessage',
       (c) => c.ok && c.params.chat_id === user.id && c.params.message_id === message.message_id,

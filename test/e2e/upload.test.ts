@@ -16,56 +16,62 @@ const SEND_TITLE = /^Now send the title/;
 const SEND_TAGS = /^Send tags/;
 const SAVED = /^✅ Saved as #/;
 
-describe('upload dialog and processing', () => {
-  let world: World;
-  let admin: User;
-  before(async () => {
-    // An admin types each step seconds apart, the test at once: let the chat burst more than
-    // Telegram's usual few messages (the 1 a second pace still holds), or the bot would spend
-    // the test waiting out 429s.
-    world = await startWorld({
-      env: { ADMIN_IDS: String(ADMIN) },
-      emulator: { perChatBurst: 10 },
-    });
-    admin = world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
+let world: World;
+let admin: User;
+
+/**
+ * Starts the bot with the admin. An admin types each step seconds apart, the test at once: let
+ * the chat burst more than Telegram's usual few messages (the 1 a second pace still holds), or
+ * the bot would spend the test waiting out 429s.
+ */
+async function startUploadWorld(options: { process?: boolean } = {}) {
+  world = await startWorld({
+    env: { ADMIN_IDS: String(ADMIN) },
+    emulator: { perChatBurst: 10 },
+    ...options,
   });
+  admin = world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
+}
+
+/** Sends a file as the admin and resolves with the bot's answer, which says `expected`. */
+async function sendFile(spec: Parameters<World['emu']['sendFile']>[1], expected: Expected) {
+  const { emu } = world;
+  const mark = emu.mark();
+  emu.sendFile(admin, spec);
+  return emu.waitForCall('sendMessage', saying(ADMIN, expected), { after: mark });
+}
+
+const text = (call: { params: Record<string, unknown> }) => String(call.params.text);
+
+/**
+ * Does `send` and resolves with the admin's answer matching `expected`: earlier tests' job
+ * notices may still arrive, so the next message is not necessarily the answer.
+ */
+const answer = (send: () => unknown, expected: RegExp) => {
+  const mark = world.emu.mark();
+  send();
+  return world.emu.waitForCall(
+    'sendMessage',
+    (c) => c.ok && c.params.chat_id === ADMIN && expected.test(text(c)),
+    { after: mark },
+  );
+};
+
+/** Waits for the admin's final notice about a job (processed, original or failed). */
+const jobNotice = (title: string, after: number) =>
+  world.emu.waitForCall(
+    'sendMessage',
+    (c) =>
+      c.ok &&
+      c.params.chat_id === ADMIN &&
+      /^(✅ «|ℹ️ «|⚠️ )/.test(text(c)) &&
+      text(c).includes(title),
+    { after, timeoutMs: 20_000 },
+  );
+
+describe('upload dialog and processing', () => {
+  before(() => startUploadWorld());
   after(() => world.close());
-
-  /** Sends a file as the admin and resolves with the bot's answer, which says `expected`. */
-  async function sendFile(spec: Parameters<World['emu']['sendFile']>[1], expected: Expected) {
-    const { emu } = world;
-    const mark = emu.mark();
-    emu.sendFile(admin, spec);
-    return emu.waitForCall('sendMessage', saying(ADMIN, expected), { after: mark });
-  }
-
-  const text = (call: { params: Record<string, unknown> }) => String(call.params.text);
-
-  /**
-   * Does `send` and resolves with the admin's answer matching `expected`: earlier tests' job
-   * notices may still arrive, so the next message is not necessarily the answer.
-   */
-  const answer = (send: () => unknown, expected: RegExp) => {
-    const mark = world.emu.mark();
-    send();
-    return world.emu.waitForCall(
-      'sendMessage',
-      (c) => c.ok && c.params.chat_id === ADMIN && expected.test(text(c)),
-      { after: mark },
-    );
-  };
-
-  /** Waits for the admin's final notice about a job (processed, original or failed). */
-  const jobNotice = (title: string, after: number) =>
-    world.emu.waitForCall(
-      'sendMessage',
-      (c) =>
-        c.ok &&
-        c.params.chat_id === ADMIN &&
-        /^(✅ «|ℹ️ «|⚠️ )/.test(text(c)) &&
-        text(c).includes(title),
-      { after, timeoutMs: 20_000 },
-    );
 
   it('walks the whole dialog, then processes the file with the new name and a thumbnail', async () => {
     const { emu } = world;
@@ -182,32 +188,6 @@ describe('upload dialog and processing', () => {
     assert.equal(emu.calls.slice(mark).filter((c) => c.method === 'sendVideo').length, 0);
   });
 
-  it('finishes a job interrupted by a crash after the restart, leaving no temporary file', async () => {
-    const { emu } = world;
-    await world.ask(admin, '/upload', SEND_FILE);
-    await sendFile(
-      { kind: 'document', fileName: 'reading.pdf', content: 'a'.repeat(200_000) },
-      SEND_TITLE,
-    );
-    await world.ask(admin, 'Reading', SEND_TAGS);
-    // Uploads stall until the crash; the job's rerun after it goes through.
-    emu.latency(600_000, 'sendDocument');
-    const tmp = join(world.bot.dataDir, 'tmp');
-    await world.ask(admin, '/skip', SAVED);
-    // The dialog's end is written to the session after the reply: the crash is about the
-    // job, so it comes once that write is done (an admin's session without state is removed).
-    const session = sessionPath(join(world.bot.dataDir, 'sessions'), String(admin.id));
-    await eventually(() => !existsSync(session), 'the finished dialog to be saved');
-    // The worker is downloading or uploading the original: kill the bot right there.
-    await eventually(async () => (await readdir(tmp)).length > 0, 'a download in progress');
-    await world.crash();
-    emu.latency(0, 'sendDocument');
-    const mark = emu.mark();
-    const done = await jobNotice('Reading', mark);
-    assert.match(text(done), /^✅ «Reading - PrimeLingoBot» is processed/);
-    assert.deepEqual(await readdir(tmp), []);
-  });
-
   it('/set_thumb makes the next image the default thumbnail', async () => {
     const { emu } = world;
     await world.ask(admin, '/set_thumb', /^Send the picture/);
@@ -286,5 +266,37 @@ describe('upload dialog and processing', () => {
       .executeTakeFirstOrThrow();
     assert.deepEqual(job, { status: 'failed', attempts: 1 });
     assert.equal(emu.calls.slice(mark).filter((c) => c.method === 'getFile').length, 1);
+  });
+});
+
+describe('upload, a crash mid-job', () => {
+  // Only the real process can be killed with no shutdown at all.
+  before(() => startUploadWorld({ process: true }));
+  after(() => world.close());
+
+  it('finishes a job interrupted by a crash after the restart, leaving no temporary file', async () => {
+    const { emu } = world;
+    await world.ask(admin, '/upload', SEND_FILE);
+    await sendFile(
+      { kind: 'document', fileName: 'reading.pdf', content: 'a'.repeat(200_000) },
+      SEND_TITLE,
+    );
+    await world.ask(admin, 'Reading', SEND_TAGS);
+    // Uploads stall until the crash; the job's rerun after it goes through.
+    emu.latency(600_000, 'sendDocument');
+    const tmp = join(world.bot.dataDir, 'tmp');
+    await world.ask(admin, '/skip', SAVED);
+    // The dialog's end is written to the session after the reply: the crash is about the
+    // job, so it comes once that write is done (an admin's session without state is removed).
+    const session = sessionPath(join(world.bot.dataDir, 'sessions'), String(admin.id));
+    await eventually(() => !existsSync(session), 'the finished dialog to be saved');
+    // The worker is downloading or uploading the original: kill the bot right there.
+    await eventually(async () => (await readdir(tmp)).length > 0, 'a download in progress');
+    await world.crash();
+    emu.latency(0, 'sendDocument');
+    const mark = emu.mark();
+    const done = await jobNotice('Reading', mark);
+    assert.match(text(done), /^✅ «Reading - PrimeLingoBot» is processed/);
+    assert.deepEqual(await readdir(tmp), []);
   });
 });
