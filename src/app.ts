@@ -25,6 +25,7 @@ import { createPool, type ProcessingPool } from './library/pool.js';
 import { processFile } from './library/processing.js';
 import { ThumbnailStore } from './library/thumbnail-store.js';
 import { createLogger, type Logger } from './logger.js';
+import { Alerts } from './ops/alerts.js';
 import { readinessWindows, writeHeartbeat } from './ops/heartbeat.js';
 import { Periodic } from './ops/periodic.js';
 import { createScrubber } from './scrub.js';
@@ -130,6 +131,16 @@ function createBotPart(shared: Shared): Part {
   // Job notices and broadcast reports: a client of their own, with the bot's retries.
   const notices = new Api(config.botToken, { apiRoot: config.apiRoot });
   configureApi(notices, logger, BOT_API_RETRY);
+  // The last successful getUpdates, for the heartbeat and the alerts: proof the bot reaches Telegram.
+  let telegramAt: number | null = null;
+  const alerts = new Alerts({
+    db,
+    api: notices,
+    i18n,
+    logger,
+    config,
+    telegramAt: () => telegramAt,
+  });
   const sessionsDir = join(config.dataDir, 'sessions');
   const jobs = new JobQueue({
     db,
@@ -151,8 +162,10 @@ function createBotPart(shared: Shared): Part {
         options,
       ),
     notify: createJobNotifier(notices, i18n, db, config.defaultLanguage),
+    onFailed: (file, error) => alerts.jobFailed(file, error),
   });
   const paid = config.broadcastPaid.enabled;
+  const broadcastStatus = createBroadcastStatus(notices, i18n, db, config.defaultLanguage);
   const broadcasts = new BroadcastActor({
     db,
     // Its own client: no auto-retry (the actor pauses its limiter on a 429), and handlers'
@@ -166,7 +179,10 @@ function createBotPart(shared: Shared): Part {
     logger,
     rate: paid ? config.broadcastPaid.rate : config.broadcastRate,
     paid,
-    report: createBroadcastStatus(notices, i18n, db, config.defaultLanguage),
+    report: async (progress) => {
+      alerts.broadcastProgress(progress);
+      await broadcastStatus(progress);
+    },
   });
   const { bot, inFlight } = createBot({
     config,
@@ -194,8 +210,6 @@ function createBotPart(shared: Shared): Part {
     backup.dir && backup.everyMs > 0
       ? new Periodic('backup', backup.everyMs, () => takeBackup(shared, backup.dir ?? ''), logger)
       : undefined;
-  // The last successful getUpdates, for the heartbeat: proof the bot reaches Telegram.
-  let telegramAt: number | null = null;
   bot.api.config.use(async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     if (method === 'getUpdates' && result.ok) telegramAt = Date.now();
@@ -231,6 +245,7 @@ function createBotPart(shared: Shared): Part {
     async start() {
       await settings.start();
       heartbeat.start();
+      alerts.start();
       backups?.start();
       // Whatever a crash left half-downloaded goes; jobs start from scratch anyway.
       await rm(tempDir, { recursive: true, force: true });
@@ -272,7 +287,13 @@ function createBotPart(shared: Shared): Part {
       // Running jobs are cancelled first (they run again after the restart), so a download
       // waiting for one is answered with the original instead of holding shutdown up.
       await Promise.all([jobs.stop(), broadcasts.stop()]);
-      await Promise.all([autoDelete.stop(), maintenance.stop(), backups?.stop(), heartbeat.stop()]);
+      await Promise.all([
+        autoDelete.stop(),
+        maintenance.stop(),
+        backups?.stop(),
+        heartbeat.stop(),
+        alerts.stop(),
+      ]);
       await inFlight.drain();
       // The runner confirms an offset only with its next getUpdates: confirm the last batch
       // now, or Telegram would deliver it again after the restart.
