@@ -94,7 +94,7 @@ describe('Alerts: the disk holding DATA_DIR', () => {
       const texts = {
         [ru]: '⚠️ Тревога: диск с данными бота почти заполнен: свободно 391 MB из 3.8 GB (10 %).',
         [en]: "⚠️ Alert: the disk holding the bot's data is nearly full: 391 MB free of 3.8 GB (10 %).",
-        [uz]: "⚠️ Ogohlantirish: bot ma'lumotlari turgan disk deyarli to'lgan: 3.8 GB dan 391 MB bo'sh (10 %).",
+        [uz]: "⚠️ Ogohlantirish: bot ma'lumotlari turgan disk deyarli to'lgan: bo'sh joy 391 MB (jami 3.8 GB, 10 %).",
       };
       for (const [chatId, text] of Object.entries(texts)) {
         await emu.waitForCall('sendMessage', saying(Number(chatId), text));
