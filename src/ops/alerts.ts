@@ -195,7 +195,7 @@ export class Alerts {
     }
   }
 
-  /** Queues the alert (a locale key) for every admin; values that need the language are a function. */
+  /** Queues the alert (a locale key) for every admin; values that vary by language: a function. */
   private send(key: string, values: Values | ((language: string) => Values)): void {
     this.deps.logger.warn({ alert: key, ...(typeof values === 'function' ? {} : values) }, 'alert');
     const text = (language: string) =>
