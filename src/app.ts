@@ -26,6 +26,7 @@ import { createPool, type ProcessingPool } from './library/pool.js';
 import { processFile } from './library/processing.js';
 import { ThumbnailStore } from './library/thumbnail-store.js';
 import { createLogger, type DestinationStream, type Logger } from './logger.js';
+import { Alerts } from './ops/alerts.js';
 import { readinessWindows, writeHeartbeat } from './ops/heartbeat.js';
 import { Periodic } from './ops/periodic.js';
 import { createScrubber } from './scrub.js';
@@ -133,6 +134,15 @@ function createBotPart(shared: Shared): Part {
   // Every client's messages take turns within Telegram's limits, people's answers first.
   const outbox = new Outbox();
   outbox.install(notices, 'replies');
+  const alerts = new Alerts({
+    db,
+    api: notices,
+    i18n,
+    logger,
+    config,
+    // Read once the bot runs: the update source is built with the bot, further down.
+    telegramAt: () => updates.contactAt,
+  });
   const sessionsDir = join(config.dataDir, 'sessions');
   const jobs = new JobQueue({
     db,
@@ -154,6 +164,7 @@ function createBotPart(shared: Shared): Part {
         options,
       ),
     notify: createJobNotifier(notices, i18n, db, config.defaultLanguage),
+    onFailed: (file, error) => alerts.jobFailed(file, error),
   });
   const paid = config.broadcastPaid.enabled;
   // Its own client: no auto-retry (the actor pauses its limiter on a 429), and in the outbox
@@ -165,13 +176,17 @@ function createBotPart(shared: Shared): Part {
     baseFetchConfig: { agent: keepAliveAgent(config.apiRoot), compress: true },
   });
   outbox.install(broadcastApi, 'broadcast');
+  const broadcastStatus = createBroadcastStatus(notices, i18n, db, config.defaultLanguage);
   const broadcasts = new BroadcastActor({
     db,
     api: broadcastApi,
     logger,
     rate: paid ? config.broadcastPaid.rate : config.broadcastRate,
     paid,
-    report: createBroadcastStatus(notices, i18n, db, config.defaultLanguage),
+    report: async (progress) => {
+      alerts.broadcastProgress(progress);
+      await broadcastStatus(progress);
+    },
   });
   const { bot, inFlight } = createBot({
     config,
@@ -238,6 +253,7 @@ function createBotPart(shared: Shared): Part {
     async start() {
       await settings.start();
       heartbeat.start();
+      alerts.start();
       backups?.start();
       // Whatever a crash left half-downloaded goes; jobs start from scratch anyway.
       await rm(tempDir, { recursive: true, force: true });
@@ -260,7 +276,13 @@ function createBotPart(shared: Shared): Part {
       // Running jobs are cancelled first (they run again after the restart), so a download
       // waiting for one is answered with the original instead of holding shutdown up.
       await Promise.all([jobs.stop(), broadcasts.stop()]);
-      await Promise.all([autoDelete.stop(), maintenance.stop(), backups?.stop(), heartbeat.stop()]);
+      await Promise.all([
+        autoDelete.stop(),
+        maintenance.stop(),
+        backups?.stop(),
+        heartbeat.stop(),
+        alerts.stop(),
+      ]);
       await inFlight.drain();
       await updates.close();
       await settings.stop();

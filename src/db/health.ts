@@ -20,6 +20,23 @@ export async function recordHealth(db: Db, event: HealthEvent): Promise<void> {
     .execute();
 }
 
+/**
+ * The messages of the newest handler errors (source 'bot') since `since` (Unix ms), newest
+ * first, at most `limit`: counting a storm stops at the threshold instead of reading it all.
+ */
+export async function recentBotErrors(db: Db, since: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('health_checks')
+    .select('message')
+    .where('created_at', '>=', since)
+    .where('source', '=', 'bot')
+    .where('level', '=', 'error')
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.message);
+}
+
 /** Deletes events from before `before` (Unix ms), so an error loop cannot fill the disk. */
 export async function pruneHealth(db: Db, before: number): Promise<number> {
   const result = await db

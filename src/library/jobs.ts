@@ -41,6 +41,8 @@ export interface JobQueueDeps {
   /** Makes the processed copy (processing.ts's processFile, bound to its dependencies). */
   process: (file: LibraryFile, options: ProcessOptions) => Promise<ProcessingResult>;
   notify: (chatId: number, notice: JobNotice) => Promise<void>;
+  /** A job failed for good, whoever added the file (the admins' alert). */
+  onFailed?: (file: LibraryFile, error: string) => void;
   /** Jobs at once; the pool's thread count. */
   concurrency: number;
   /** Runs of one job, crashes included, before it is given up. Default 5. */
@@ -198,6 +200,7 @@ export class JobQueue implements Processing {
 
   private async fail(job: Job, file: LibraryFile, error: string): Promise<void> {
     await finishJob(this.deps.db, job.id, 'failed', { error });
+    this.deps.onFailed?.(file, error);
     await this.tell(job, { type: 'failed', file, error });
   }
 

@@ -64,7 +64,8 @@ const jobNotice = (title: string, after: number) =>
     (c) =>
       c.ok &&
       c.params.chat_id === ADMIN &&
-      /^(✅ «|ℹ️ «|⚠️ )/.test(text(c)) &&
+      // Not the alert a failed job also sends every admin (⚠️ Alert: …).
+      /^(✅ «|ℹ️ «|⚠️ Processing «)/.test(text(c)) &&
       text(c).includes(title),
     { after, timeoutMs: 20_000 },
   );

@@ -1,0 +1,9 @@
+alert-errors = ⚠️ Alert: the bot's handlers failed { $threshold } times or more in { $minutes } min. The latest error: { $error }
+alert-telegram-down = ⚠️ Alert: the bot has not reached Telegram for more than { $duration }, so it receives no messages. You will hear when it is back.
+alert-telegram-back = ✅ The bot reaches Telegram again, after { $duration } without contact.
+alert-job-failed = ⚠️ Alert: processing «{ $title }» (#{ $id }) failed for good: { $error }. Users get the original file. Other failures within the hour are not announced.
+alert-broadcast-failures = ⚠️ Alert: broadcast #{ $id } finished with { $failed } of { $total } messages failed ({ $percent } %).
+alert-disk-low = ⚠️ Alert: the disk holding the bot's data is nearly full: { $free } free of { $total } ({ $percent } %).
+alert-hours = { $n } h
+alert-minutes = { $n } min
+alert-seconds = { $n } s

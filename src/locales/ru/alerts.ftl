@@ -1,0 +1,9 @@
+alert-errors = ⚠️ Тревога: обработчики бота завершились ошибкой { $threshold } раз или больше за { $minutes } мин. Последняя ошибка: { $error }
+alert-telegram-down = ⚠️ Тревога: бот не может связаться с Telegram дольше { $duration } и не получает сообщений. Когда связь вернётся, придёт сообщение.
+alert-telegram-back = ✅ Связь бота с Telegram восстановлена; её не было { $duration }.
+alert-job-failed = ⚠️ Тревога: обработка «{ $title }» (#{ $id }) окончательно не удалась: { $error }. Пользователи получат исходный файл. О других сбоях в течение часа сообщений не будет.
+alert-broadcast-failures = ⚠️ Тревога: рассылка #{ $id } завершена, не доставлено { $failed } из { $total } сообщений ({ $percent } %).
+alert-disk-low = ⚠️ Тревога: диск с данными бота почти заполнен: свободно { $free } из { $total } ({ $percent } %).
+alert-hours = { $n } ч
+alert-minutes = { $n } мин
+alert-seconds = { $n } с

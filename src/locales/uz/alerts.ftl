@@ -1,0 +1,9 @@
+alert-errors = ⚠️ Ogohlantirish: bot ishlovchilari { $minutes } daqiqada { $threshold } va undan ko'p marta xato bilan tugadi. Oxirgi xato: { $error }
+alert-telegram-down = ⚠️ Ogohlantirish: bot kamida { $duration } davomida Telegram bilan bog'lana olmadi va xabarlarni qabul qilmayapti. Aloqa tiklanganda xabar beraman.
+alert-telegram-back = ✅ Bot yana Telegram bilan bog'landi; aloqa { $duration } davomida yo'q edi.
+alert-job-failed = ⚠️ Ogohlantirish: «{ $title }» (#{ $id }) ni qayta ishlab bo'lmadi: { $error }. Foydalanuvchilar asl faylni oladi. Bir soat ichidagi boshqa xatolar haqida xabar berilmaydi.
+alert-broadcast-failures = ⚠️ Ogohlantirish: xabarnoma #{ $id } tugadi, jami { $total } ta xabardan { $failed } tasi yetkazilmadi ({ $percent } %).
+alert-disk-low = ⚠️ Ogohlantirish: bot ma'lumotlari turgan disk deyarli to'lgan: bo'sh joy { $free } (jami { $total }, { $percent } %).
+alert-hours = { $n } soat
+alert-minutes = { $n } daqiqa
+alert-seconds = { $n } soniya
