@@ -172,6 +172,17 @@ const schema = z
       .min(0.1, 'must be at least 0.1')
       .max(60, 'must be at most 60')
       .default(5),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_PORT: z.coerce
+      .number({ message: 'must be a port number' })
+      .int()
+      .min(0)
+      .max(65535, 'must be a port number')
+      .optional(),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces')
+      .optional(),
     BACKUP_DIR: z.string().min(1).optional(),
     BACKUP_EVERY_HOURS: z.coerce
       .number({ message: 'must be a number of hours' })
@@ -265,6 +276,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How often the bot writes its heartbeat; readiness windows derive from it. */
   heartbeatMs: number;
+  /**
+   * Prometheus metrics: served at /metrics on the admin API, and by a bot-only process
+   * (APP_ROLE=bot) on host:port when a port is set; with a token, only to that bearer.
+   */
+  metrics: { host: string; port: number | undefined; token: string | undefined };
   /** Where `npm run backup` and the bot's own backups go; every: 0 means the bot takes none. */
   backup: { dir: string | undefined; everyMs: number; keep: number };
 }
@@ -373,6 +389,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     role: e.APP_ROLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     heartbeatMs: e.HEARTBEAT_SECONDS * 1000,
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT, token: e.METRICS_TOKEN },
     backup: {
       dir: e.BACKUP_DIR,
       everyMs: e.BACKUP_EVERY_HOURS * 3600_000,
