@@ -35,14 +35,12 @@ const period = (unit: 'days' | 'hours', fallback: number) =>
     .min(1, `must be at least 1 (${unit})`)
     .default(fallback);
 
-/** A TCP port; 0 picks a free one (tests). */
-const port = (fallback: number) =>
-  z.coerce
-    .number({ message: 'must be a port number' })
-    .int('must be a port number')
-    .min(0, 'must be a port number')
-    .max(65535, 'must be a port number')
-    .default(fallback);
+/** A TCP port; 0 picks a free one (tests, METRICS_PORT=0). */
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int('must be a port number')
+  .min(0, 'must be a port number')
+  .max(65535, 'must be a port number');
 
 const userId = z
   .string()
@@ -110,9 +108,9 @@ const schema = z
       .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
       .optional(),
     WEBHOOK_HOST: z.string().min(1).default('127.0.0.1'),
-    WEBHOOK_PORT: port(3001),
+    WEBHOOK_PORT: port.default(3001),
     API_HOST: z.string().min(1).default('127.0.0.1'),
-    API_PORT: port(3000),
+    API_PORT: port.default(3000),
     API_TOKEN_TTL: z.coerce
       .number({ message: 'must be a number of seconds' })
       .int('must be a whole number of seconds')
@@ -173,12 +171,7 @@ const schema = z
       .max(60, 'must be at most 60')
       .default(5),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-    METRICS_PORT: z.coerce
-      .number({ message: 'must be a port number' })
-      .int()
-      .min(0)
-      .max(65535, 'must be a port number')
-      .optional(),
+    METRICS_PORT: port.optional(),
     METRICS_TOKEN: z
       .string()
       .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces')

@@ -62,6 +62,7 @@ async function showResults(ctx: Context, text: string): Promise<void> {
   });
 }
 
+/** A search from the chat (a query, or a page turn), timed for the metrics. */
 function search(ctx: Context, query: string, page?: number): Promise<SearchResult> {
   return timed(ctx.metrics.searchSeconds, { source: 'chat' }, () =>
     searchFiles(ctx.db, query, { page }),
