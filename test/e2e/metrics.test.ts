@@ -112,7 +112,14 @@ describe('metrics, with the bot and the admin API in one process', () => {
       processed: false,
       addedBy: ADMIN,
     });
-    const before = await scrape(base);
+    // The admin's /start is timed when its handling ends, a moment after the reply.
+    const before = await eventually(async () => {
+      const families = await scrape(base);
+      const started = sampleValue(families, 'primelingo_handler_duration_seconds_count', {
+        feature: 'start',
+      });
+      return started === 1 && families;
+    }, 'the first /start to be observed');
 
     // Searches: in the chat, inline, and over the admin API.
     await world.ask(user, 'grammar', /^🔎 «grammar»: 1 file/);
