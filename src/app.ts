@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Api } from 'grammy';
 import type { ApiInstance } from './api/app.js';
 import { resolveJwtSecret } from './api/secret.js';
-import { BOT_API_RETRY, configureApi, keepAliveAgent } from './bot/api.js';
+import { BOT_API_RETRY, configureApi, countApiCalls, keepAliveAgent } from './bot/api.js';
 import { createBroadcastStatus } from './bot/broadcast-status.js';
 import { setCommands } from './bot/commands.js';
 import { deleteMessageQuietly } from './bot/delete-message.js';
@@ -28,6 +28,8 @@ import { ThumbnailStore } from './library/thumbnail-store.js';
 import { createLogger, type DestinationStream, type Logger } from './logger.js';
 import { Alerts } from './ops/alerts.js';
 import { readinessWindows, writeHeartbeat } from './ops/heartbeat.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { type MetricsServer, serveMetrics } from './ops/metrics-server.js';
 import { Periodic } from './ops/periodic.js';
 import { createScrubber } from './scrub.js';
 import { environmentSettings, LiveSettings } from './settings.js';
@@ -64,6 +66,8 @@ interface Shared {
   config: Config;
   db: Db;
   logger: Logger;
+  /** The process's one metrics registry. */
+  metrics: Metrics;
   scrub: (text: string) => string;
   pool: ProcessingPool;
   thumbnails: ThumbnailStore;
@@ -73,9 +77,12 @@ interface Shared {
 /** The composition root: builds every part the config's role asks for; nothing starts yet. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const jwtSecret = config.role === 'bot' ? undefined : resolveJwtSecret(config);
-  const secrets = [config.botToken, config.api.adminPassword, jwtSecret].filter(
-    (secret): secret is string => Boolean(secret),
-  );
+  const secrets = [
+    config.botToken,
+    config.api.adminPassword,
+    jwtSecret,
+    config.metrics.token,
+  ].filter((secret): secret is string => Boolean(secret));
   const logger = createLogger({
     level: config.logLevel,
     file: config.logFile,
@@ -90,6 +97,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     config,
     db,
     logger,
+    metrics: createMetrics(pool),
     scrub: createScrubber(secrets),
     pool,
     thumbnails: new ThumbnailStore(db, join(config.dataDir, 'thumbnails')),
@@ -99,6 +107,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const parts: Part[] = [];
   if (jwtSecret) parts.push(await createApiPart(shared, jwtSecret));
   if (config.role !== 'api') parts.push(createBotPart(shared));
+  // Without the API, a listener of its own, when METRICS_PORT asks for one.
+  if (config.role === 'bot' && config.metrics.port !== undefined) {
+    parts.unshift(createMetricsPart(shared, config.metrics.port));
+  }
 
   return {
     logger,
@@ -120,7 +132,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
  * acknowledged is lost or handled twice.
  */
 function createBotPart(shared: Shared): Part {
-  const { config, db, logger, pool, thumbnails } = shared;
+  const { config, db, logger, metrics, pool, thumbnails } = shared;
   // The settings in force, re-read from the database: the API may change them any time.
   const settings = new LiveSettings(db, environmentSettings(config), logger);
   const tempDir = join(config.dataDir, 'tmp');
@@ -130,6 +142,7 @@ function createBotPart(shared: Shared): Part {
     apiRoot: config.apiRoot,
     baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) },
   });
+  countApiCalls(notices, metrics.apiCalls);
   configureApi(notices, logger, BOT_API_RETRY);
   // Every client's messages take turns within Telegram's limits, people's answers first.
   const outbox = new Outbox();
@@ -147,6 +160,7 @@ function createBotPart(shared: Shared): Part {
   const jobs = new JobQueue({
     db,
     logger,
+    metrics,
     concurrency: pool.piscina.options.maxThreads,
     process: async (file, options) =>
       processFile(
@@ -175,12 +189,14 @@ function createBotPart(shared: Shared): Part {
     // Reused connections: a new one per message would cap a paid broadcast's rate.
     baseFetchConfig: { agent: keepAliveAgent(config.apiRoot), compress: true },
   });
+  countApiCalls(broadcastApi, metrics.apiCalls);
   outbox.install(broadcastApi, 'broadcast');
   const broadcastStatus = createBroadcastStatus(notices, i18n, db, config.defaultLanguage);
   const broadcasts = new BroadcastActor({
     db,
     api: broadcastApi,
     logger,
+    metrics,
     rate: paid ? config.broadcastPaid.rate : config.broadcastRate,
     paid,
     report: async (progress) => {
@@ -192,6 +208,7 @@ function createBotPart(shared: Shared): Part {
     config,
     db,
     logger,
+    metrics,
     scrub: shared.scrub,
     sessionsDir,
     processing: jobs,
@@ -292,18 +309,35 @@ function createBotPart(shared: Shared): Part {
 
 /** The admin HTTP API, listening on API_HOST:API_PORT. */
 async function createApiPart(shared: Shared, jwtSecret: string): Promise<Part> {
-  const { config, db, logger, pool, thumbnails } = shared;
+  const { config, db, logger, metrics, pool, thumbnails } = shared;
   // Loaded only here: a bot-only process (APP_ROLE=bot) never loads Fastify and its plugins.
   const { createApi } = await import('./api/app.js');
   let api: ApiInstance | undefined;
   return {
     async start() {
-      api = await createApi({ config, db, logger, jwtSecret, pool, thumbnails });
+      api = await createApi({ config, db, logger, metrics, jwtSecret, pool, thumbnails });
       const url = await api.listen({ host: config.api.host, port: config.api.port });
       logger.info({ url }, 'admin API listening');
     },
     async stop() {
       await api?.close();
+    },
+  };
+}
+
+/**
+ * The bot-only process's metrics on METRICS_HOST:METRICS_PORT (a node:http listener: the
+ * process never loads Fastify). Never the webhook's public listener.
+ */
+function createMetricsPart({ config, logger, metrics }: Shared, port: number): Part {
+  let server: MetricsServer | undefined;
+  return {
+    async start() {
+      server = await serveMetrics(metrics, { ...config.metrics, port });
+      logger.info({ url: server.url }, 'metrics listening');
+    },
+    async stop() {
+      await server?.close();
     },
   };
 }

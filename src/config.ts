@@ -35,14 +35,12 @@ const period = (unit: 'days' | 'hours', fallback: number) =>
     .min(1, `must be at least 1 (${unit})`)
     .default(fallback);
 
-/** A TCP port; 0 picks a free one (tests). */
-const port = (fallback: number) =>
-  z.coerce
-    .number({ message: 'must be a port number' })
-    .int('must be a port number')
-    .min(0, 'must be a port number')
-    .max(65535, 'must be a port number')
-    .default(fallback);
+/** A TCP port; 0 picks a free one (tests, METRICS_PORT=0). */
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int('must be a port number')
+  .min(0, 'must be a port number')
+  .max(65535, 'must be a port number');
 
 const userId = z
   .string()
@@ -110,9 +108,9 @@ const schema = z
       .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
       .optional(),
     WEBHOOK_HOST: z.string().min(1).default('127.0.0.1'),
-    WEBHOOK_PORT: port(3001),
+    WEBHOOK_PORT: port.default(3001),
     API_HOST: z.string().min(1).default('127.0.0.1'),
-    API_PORT: port(3000),
+    API_PORT: port.default(3000),
     API_TOKEN_TTL: z.coerce
       .number({ message: 'must be a number of seconds' })
       .int('must be a whole number of seconds')
@@ -172,6 +170,12 @@ const schema = z
       .min(0.1, 'must be at least 0.1')
       .max(60, 'must be at most 60')
       .default(5),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_PORT: port.optional(),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces')
+      .optional(),
     BACKUP_DIR: z.string().min(1).optional(),
     BACKUP_EVERY_HOURS: z.coerce
       .number({ message: 'must be a number of hours' })
@@ -265,6 +269,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How often the bot writes its heartbeat; readiness windows derive from it. */
   heartbeatMs: number;
+  /**
+   * Prometheus metrics: served at /metrics on the admin API, and by a bot-only process
+   * (APP_ROLE=bot) on host:port when a port is set; with a token, only to that bearer.
+   */
+  metrics: { host: string; port: number | undefined; token: string | undefined };
   /** Where `npm run backup` and the bot's own backups go; every: 0 means the bot takes none. */
   backup: { dir: string | undefined; everyMs: number; keep: number };
 }
@@ -373,6 +382,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     role: e.APP_ROLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     heartbeatMs: e.HEARTBEAT_SECONDS * 1000,
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT, token: e.METRICS_TOKEN },
     backup: {
       dir: e.BACKUP_DIR,
       everyMs: e.BACKUP_EVERY_HOURS * 3600_000,

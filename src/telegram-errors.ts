@@ -79,14 +79,51 @@ const NOT_SENT_CODES = new Set([
  * connection failed. A timeout or a reset after connecting proves nothing.
  */
 export function neverSent(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
-    const { code, syscall } = current as NodeJS.ErrnoException;
-    if (syscall === 'getaddrinfo' || (typeof code === 'string' && NOT_SENT_CODES.has(code))) {
-      return true;
-    }
+  return causes(error).some(({ code, syscall }) => {
+    return syscall === 'getaddrinfo' || (typeof code === 'string' && NOT_SENT_CODES.has(code));
+  });
+}
+
+/** The error and what it wraps (grammY's HttpError, fetch's cause), a few levels deep. */
+function causes(error: unknown): NodeJS.ErrnoException[] {
+  const chain: NodeJS.ErrnoException[] = [];
+  for (let current = error; current instanceof Error && chain.length < 4; ) {
+    chain.push(current);
     current = current instanceof HttpError ? current.error : current.cause;
   }
-  return false;
+  return chain;
+}
+
+/** How one Bot API request ended, as the metrics count it. */
+export type CallOutcome = 'ok' | '4xx' | '429' | '5xx' | 'network' | 'timeout';
+
+/** The outcome of a request Telegram answered. */
+export function answerOutcome(answer: { ok: boolean; error_code?: number }): CallOutcome {
+  if (answer.ok) return 'ok';
+  const code = answer.error_code ?? 0;
+  if (code === 429) return '429';
+  return code >= 500 ? '5xx' : '4xx';
+}
+
+// grammY's own deadline (timeoutSeconds) rejects with this text; a deadline set through the
+// call's signal (AbortSignal.timeout) aborts it with a TimeoutError.
+const GRAMMY_TIMEOUT = /^Request to '\w+' timed out after/;
+
+/**
+ * The outcome of a request that got no answer: `timeout` when a deadline (the client's, the
+ * call's signal, or the socket's) cut it short, else `network`.
+ */
+export function failureOutcome(error: unknown, signal?: AbortSignal): 'network' | 'timeout' {
+  if (signal?.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError') {
+    return 'timeout';
+  }
+  const timedOut = causes(error).some(
+    ({ code, message }) =>
+      GRAMMY_TIMEOUT.test(message) ||
+      code === 'ETIMEDOUT' ||
+      /^UND_ERR_.*TIMEOUT$/.test(code ?? ''),
+  );
+  return timedOut ? 'timeout' : 'network';
 }
 
 /**

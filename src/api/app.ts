@@ -10,6 +10,7 @@ import type { Db } from '../db/database.js';
 import type { ProcessingPool } from '../library/pool.js';
 import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import authentication from './plugins/app/auth.js';
 import deps from './plugins/app/deps.js';
@@ -25,6 +26,7 @@ import files from './routes/files.js';
 import health from './routes/health.js';
 import healthChecks from './routes/health-checks.js';
 import me from './routes/me.js';
+import metrics from './routes/metrics.js';
 import settings from './routes/settings.js';
 import stats from './routes/stats.js';
 import users from './routes/users.js';
@@ -34,6 +36,8 @@ export interface ApiDeps {
   config: Config;
   db: Db;
   logger: Logger;
+  /** The process's metrics, served at /metrics. */
+  metrics: Metrics;
   /** From resolveJwtSecret(config) (src/api/secret.ts). */
   jwtSecret: string;
   pool: Pick<ProcessingPool, 'makeThumbnail'>;
@@ -85,6 +89,7 @@ export async function createApi(apiDeps: ApiDeps): Promise<ApiInstance> {
     stats,
     settings,
     healthChecks,
+    metrics,
   ];
   for (const plugin of routes) await app.register(plugin);
   return app;

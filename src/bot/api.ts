@@ -3,7 +3,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Api } from 'grammy';
 import type { Logger } from '../logger.js';
-import { isNetworkError, neverSent } from '../telegram-errors.js';
+import type { Metrics } from '../ops/metrics.js';
+import { answerOutcome, failureOutcome, isNetworkError, neverSent } from '../telegram-errors.js';
 
 export interface RetryOptions {
   /** Retries of one call after a 429, a 5xx or a network error. */
@@ -83,4 +84,25 @@ export function keepAliveAgent(apiRoot: string): HttpAgent {
   // A socket timeout makes Node's agent honour the server's Keep-Alive hint (it ignores the
   // hint without one) and drop idle sockets before the server closes them.
   return new Agent({ keepAlive: true, timeout: 60_000 });
+}
+
+/**
+ * Counts the client's requests by method and outcome. Install it before configureApi: it
+ * then sits innermost and counts every attempt, so a 429 that auto-retry waits out shows as
+ * a 429, and its retry as one more call.
+ */
+export function countApiCalls(api: Api, calls: Metrics['apiCalls']): void {
+  api.config.use(async (prev, method, payload, signal) => {
+    try {
+      const answer = await prev(method, payload, signal);
+      calls.inc({ method, outcome: answerOutcome(answer) });
+      return answer;
+    } catch (error) {
+      const native = signal as unknown as AbortSignal | undefined;
+      const outcome = failureOutcome(error, native);
+      // A call the process cancelled itself (a shutdown) is no outcome of Telegram's.
+      if (outcome === 'timeout' || !native?.aborted) calls.inc({ method, outcome });
+      throw error;
+    }
+  });
 }

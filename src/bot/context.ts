@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import type { FileKind, User } from '../db/schema.js';
 import type { Processing } from '../library/jobs.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { RuntimeSettings } from '../settings.js';
 
 /** The file an admin sent in the upload dialog, kept until the entry is saved. */
@@ -42,6 +43,7 @@ interface Extras {
   processing: Processing;
   /** A child of the root logger carrying this update's id. */
   logger: Logger;
+  metrics: Metrics;
   /** The sender's row, refreshed for this update (absent for updates without a sender). */
   user?: User;
 }

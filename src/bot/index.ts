@@ -1,6 +1,6 @@
 import type { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, session } from 'grammy';
+import { Bot, type Composer, session } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -8,8 +8,9 @@ import type { Processing } from '../library/jobs.js';
 import type { ProcessingPool } from '../library/pool.js';
 import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { LiveSettings } from '../settings.js';
-import { BOT_API_RETRY, configureApi, keepAliveAgent } from './api.js';
+import { BOT_API_RETRY, configureApi, countApiCalls, keepAliveAgent } from './api.js';
 import type { Context, SessionData } from './context.js';
 import { broadcastFeature } from './features/broadcast.js';
 import { fileCardFeature } from './features/file-card.js';
@@ -28,6 +29,7 @@ import { errorHandler } from './handlers/error.js';
 import { attachContext } from './middlewares/context.js';
 import { DEFAULT_FLOOD, type FloodOptions, floodLimit } from './middlewares/flood.js';
 import { InFlight } from './middlewares/in-flight.js';
+import { updateMetrics } from './middlewares/metrics.js';
 import { userMiddleware } from './middlewares/user.js';
 import { answerCallbackQueriesQuietly } from './query-answers.js';
 import { AtomicFileAdapter } from './session-storage.js';
@@ -37,6 +39,7 @@ export interface BotDeps {
   config: Config;
   db: Db;
   logger: Logger;
+  metrics: Metrics;
   /** Removes secrets from text that leaves the process (health rows). */
   scrub: (text: string) => string;
   sessionsDir: string;
@@ -73,6 +76,7 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
       baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) },
     },
   });
+  countApiCalls(bot.api, deps.metrics.apiCalls);
   configureApi(bot.api, logger, BOT_API_RETRY);
   bot.api.config.use(answerCallbackQueriesQuietly(logger));
 
@@ -85,8 +89,11 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
     logger,
   );
 
+  const measured = updateMetrics(deps.metrics);
+
   bot.use(inFlight.middleware);
   bot.use(attachContext(deps));
+  bot.use(measured.middleware);
   const protectedBot = bot.errorBoundary(errorHandler(i18n, deps.scrub));
   protectedBot.use(userMiddleware);
   protectedBot.use(i18n);
@@ -98,20 +105,24 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
       storage: new AtomicFileAdapter<SessionData>(deps.sessionsDir, logger),
     }),
   );
-  protectedBot.use(memberStatusFeature);
-  protectedBot.use(forceSubscribeFeature(subscriptions));
-  protectedBot.use(startFeature);
-  protectedBot.use(uploadFeature);
-  protectedBot.use(setThumbnailFeature(deps.pool, deps.thumbnails));
-  protectedBot.use(helpFeature);
-  protectedBot.use(languageFeature(i18n));
-  protectedBot.use(fileCardFeature);
-  protectedBot.use(inlineFeature);
-  protectedBot.use(statsFeature);
-  protectedBot.use(broadcastFeature(() => deps.broadcasts.kick()));
-  // Last before the catch-all: plain text is a search only when no command or dialog took it.
-  protectedBot.use(searchFeature);
-  protectedBot.use(unhandledFeature);
+  // In order; each named for the metrics of the updates it handles.
+  const features: [string, Composer<Context>][] = [
+    ['member-status', memberStatusFeature],
+    ['force-subscribe', forceSubscribeFeature(subscriptions)],
+    ['start', startFeature],
+    ['upload', uploadFeature],
+    ['set-thumbnail', setThumbnailFeature(deps.pool, deps.thumbnails)],
+    ['help', helpFeature],
+    ['language', languageFeature(i18n)],
+    ['file-card', fileCardFeature],
+    ['inline', inlineFeature],
+    ['stats', statsFeature],
+    ['broadcast', broadcastFeature(() => deps.broadcasts.kick())],
+    // Last before the catch-all: plain text is a search only when no command or dialog took it.
+    ['search', searchFeature],
+    ['unhandled', unhandledFeature],
+  ];
+  for (const [name, feature] of features) protectedBot.use(measured.feature(name, feature));
 
   bot.catch(({ ctx, error }) => {
     ctx.logger.error({ err: error }, 'error outside the error boundary');

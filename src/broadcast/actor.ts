@@ -15,6 +15,7 @@ import type { Db } from '../db/database.js';
 import type { Broadcast } from '../db/schema.js';
 import { setBlocked } from '../db/users.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import { apiErrorMeaning } from '../telegram-errors.js';
 
 /** How a broadcast stands, for the admin's status message. */
@@ -32,6 +33,7 @@ export interface BroadcastActorDeps {
   /** An Api of its own, without auto-retry: the actor handles 429s for the whole limiter. */
   api: Api;
   logger: Logger;
+  metrics: Pick<Metrics, 'broadcastMessages' | 'broadcastRate'>;
   /** Messages per second, the whole bot's share for broadcasts. */
   rate: number;
   /** Sends with allow_paid_broadcast (the rate is then the paid one). */
@@ -132,7 +134,7 @@ export class BroadcastActor {
   }
 
   private async send(broadcast: Broadcast): Promise<void> {
-    const { db, logger } = this.deps;
+    const { db, logger, metrics } = this.deps;
     const log = logger.child({ broadcast_id: broadcast.id });
     const limiter = new Bottleneck({
       maxConcurrent: this.jobs,
@@ -164,12 +166,9 @@ export class BroadcastActor {
       const current = (await findBroadcast(db, broadcast.id)) ?? broadcast;
       const counts = await countRecipients(db, current);
       const seconds = (Date.now() - started) / 1000;
-      await this.deps.report({
-        broadcast: current,
-        counts,
-        rate: seconds > 0 ? sentHere / seconds : 0,
-        over,
-      });
+      const rate = seconds > 0 ? sentHere / seconds : 0;
+      metrics.broadcastRate.set(over ? 0 : rate);
+      await this.deps.report({ broadcast: current, counts, rate, over });
     };
     const watch = setInterval(() => {
       void findBroadcast(db, broadcast.id).then((row) => {
@@ -194,6 +193,7 @@ export class BroadcastActor {
               if (status === 'blocked') await setBlocked(trx, userId, true);
             }
           });
+          for (const { status } of outcomes) metrics.broadcastMessages.inc({ outcome: status });
           return;
         } catch (error) {
           log.error({ err: error, retrying: !this.stopped }, 'could not record broadcast outcomes');
@@ -300,6 +300,7 @@ export class BroadcastActor {
     } finally {
       clearInterval(watch);
       clearInterval(reporter);
+      metrics.broadcastRate.set(0);
       this.halt();
       this.halt = undefined;
     }

@@ -11,6 +11,7 @@ import {
 } from '../db/jobs.js';
 import type { LibraryFile } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import type { JobOutcome, Metrics } from '../ops/metrics.js';
 import { type LimitReason, MB } from './limits.js';
 import { ProcessFileError, type ProcessOptions } from './pool.js';
 import type { ProcessingResult } from './processing.js';
@@ -38,6 +39,7 @@ export type JobNotice =
 export interface JobQueueDeps {
   db: Db;
   logger: Logger;
+  metrics: Pick<Metrics, 'jobSeconds'>;
   /** Makes the processed copy (processing.ts's processFile, bound to its dependencies). */
   process: (file: LibraryFile, options: ProcessOptions) => Promise<ProcessingResult>;
   notify: (chatId: number, notice: JobNotice) => Promise<void>;
@@ -137,22 +139,32 @@ export class JobQueue implements Processing {
   }
 
   private run(job: Job): Promise<void> {
-    const task = this.execute(job).finally(() => {
-      this.running.delete(job.file_id);
-      void this.pump();
-    });
+    const end = this.deps.metrics.jobSeconds.startTimer();
+    const task = this.execute(job)
+      .then((outcome) => {
+        if (outcome) end({ outcome });
+      })
+      .finally(() => {
+        this.running.delete(job.file_id);
+        void this.pump();
+      });
     this.running.set(job.file_id, task);
     return task;
   }
 
-  private async execute(job: Job): Promise<void> {
+  /** Runs the job; resolves with its outcome, or undefined when there was nothing to do. */
+  private async execute(job: Job): Promise<JobOutcome | undefined> {
     const { db, logger } = this.deps;
     const file = await findFile(db, job.file_id);
     if (!file) return;
-    if (file.processed_file_id) return finishJob(db, job.id, 'done', { fileName: file.file_name });
+    if (file.processed_file_id) {
+      await finishJob(db, job.id, 'done', { fileName: file.file_name });
+      return;
+    }
     const log = logger.child({ job_id: job.id, file_id: file.id });
     if (job.attempts > (this.deps.maxRuns ?? 5)) {
-      return this.fail(job, file, 'interrupted too many times');
+      await this.fail(job, file, 'interrupted too many times');
+      return 'failed';
     }
     try {
       const result = await this.deps.process(file, this.options(job, file));
@@ -171,30 +183,32 @@ export class JobQueue implements Processing {
         });
         if (!current) {
           log.info('the file changed while it was processed: processing it again');
-          return;
+          return 'rescheduled';
         }
         log.info({ file_name: result.fileName }, 'file processed');
         await this.tell(job, { type: 'done', file, fileName: result.fileName });
-      } else {
-        const { reason, limitBytes } = result;
-        await finishJob(db, job.id, 'original', { reason, limitBytes });
-        log.info({ reason }, 'file beyond the limits: served as the original');
-        await this.tell(job, { type: 'original', file, reason, limitBytes });
+        return 'done';
       }
+      const { reason, limitBytes } = result;
+      await finishJob(db, job.id, 'original', { reason, limitBytes });
+      log.info({ reason }, 'file beyond the limits: served as the original');
+      await this.tell(job, { type: 'original', file, reason, limitBytes });
+      return 'original';
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (this.stopping.signal.aborted) {
         await retryJob(db, job.id, Date.now(), 'interrupted by shutdown');
-        return;
+        return 'rescheduled';
       }
       const failure = error instanceof ProcessFileError ? error.failure : undefined;
       if (failure?.kind === 'api' && failure.retryAfter) {
         log.warn({ retry_after: failure.retryAfter }, 'processing rate-limited: rescheduled');
         await retryJob(db, job.id, Date.now() + failure.retryAfter * 1000, message);
-        return;
+        return 'rescheduled';
       }
       log.error({ err: error }, 'processing failed');
       await this.fail(job, file, message);
+      return 'failed';
     }
   }
 

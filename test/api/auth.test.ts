@@ -6,6 +6,7 @@ import { findAccountByUsername } from '../../src/db/admins.js';
 import { LOGIN_LOCKOUT, loginLockRemaining } from '../../src/db/login-failures.js';
 import { ThumbnailStore } from '../../src/library/thumbnail-store.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/ops/metrics.js';
 import { buildApi, JWT_SECRET, PASSWORD, type TestApi } from './helper.js';
 
 const login = (api: TestApi, username: string, password: string, remoteAddress = '127.0.0.1') =>
@@ -190,6 +191,7 @@ describe('POST /api/auth/login', () => {
       config: api.config,
       db: api.db,
       logger: createLogger({ level: 'silent', secrets: [] }),
+      metrics: createMetrics(),
       jwtSecret: JWT_SECRET,
       pool: { makeThumbnail: async () => Buffer.alloc(0) },
       thumbnails: new ThumbnailStore(api.db, api.config.dataDir),

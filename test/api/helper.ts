@@ -11,6 +11,7 @@ import { type Db, openDatabase } from '../../src/db/database.js';
 import { makeThumbnail } from '../../src/library/thumbnail.js';
 import { ThumbnailStore } from '../../src/library/thumbnail-store.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/ops/metrics.js';
 
 /** The password of every account the helper creates (`<role>` is the username). */
 export const PASSWORD = 'correct horse battery staple';
@@ -72,6 +73,7 @@ export async function buildApi(options: TestApiOptions = {}): Promise<TestApi> {
     config,
     db,
     logger,
+    metrics: createMetrics(),
     jwtSecret: JWT_SECRET,
     pool: options.pool ?? { makeThumbnail: (input) => makeThumbnail(input) },
     thumbnails: new ThumbnailStore(db, join(dataDir, 'thumbnails')),

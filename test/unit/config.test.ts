@@ -223,6 +223,27 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the metrics listener: off unless METRICS_PORT is set, a token of 16 or more', () => {
+    assert.deepEqual(loadConfig(base).metrics, {
+      host: '127.0.0.1',
+      port: undefined,
+      token: undefined,
+    });
+    assert.deepEqual(
+      loadConfig({
+        ...base,
+        METRICS_HOST: '0.0.0.0',
+        METRICS_PORT: '9464',
+        METRICS_TOKEN: 'a-scrape-token-16',
+      }).metrics,
+      { host: '0.0.0.0', port: 9464, token: 'a-scrape-token-16' },
+    );
+    assert.equal(loadConfig({ ...base, METRICS_PORT: '0' }).metrics.port, 0);
+    assert.equal(failure({ ...base, METRICS_PORT: '70000' }), 'METRICS_PORT must be a port number');
+    const short = failure({ ...base, METRICS_TOKEN: 'short secret' });
+    assert.equal(short, 'METRICS_TOKEN must be 16-256 printable characters without spaces');
+  });
+
   it('never echoes a secret in its message', () => {
     const message = failure({ BOT_TOKEN: 'secret token value' });
     assert.ok(!message.includes('secret token value'));

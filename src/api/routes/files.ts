@@ -10,6 +10,7 @@ import {
 } from '../../db/files.js';
 import { withSuffix } from '../../library/file-types.js';
 import { searchFiles } from '../../library/search.js';
+import { timed } from '../../ops/metrics.js';
 import { environmentSettings, readSettings } from '../../settings.js';
 import { ApiError } from '../errors.js';
 import { ErrorResponse, IdParams, Paged, pageWindow } from '../schemas/common.js';
@@ -40,7 +41,9 @@ const files: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { q, type, page, pageSize } = request.query;
       if (q?.trim()) {
-        const result = await searchFiles(db, q, { page, pageSize, type, clamp: false });
+        const result = await timed(app.deps.metrics.searchSeconds, { source: 'api' }, () =>
+          searchFiles(db, q, { page, pageSize, type, clamp: false }),
+        );
         return { items: result.items.map(fileItem), total: result.total, page, pageSize };
       }
       const { items, total } = await listFiles(db, { ...pageWindow(request.query), type });

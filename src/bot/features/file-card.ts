@@ -62,6 +62,7 @@ privateChat.callbackQuery(downloadData.filter, async (ctx) => {
           }
         : undefined;
     await recordDownload(ctx.db, ctx.from.id, file.id, deletion);
+    ctx.metrics.downloads.inc({ source: 'card' });
     if (card) await tidy(ctx, card.message_id);
   } finally {
     // A press that sent nothing (the apology follows) must not make the next one a repeat.

@@ -6,6 +6,7 @@ import { touchUser } from '../../db/users.js';
 import { sendable } from '../../library/catalogue.js';
 import { formatSize } from '../../library/format.js';
 import { searchFiles } from '../../library/search.js';
+import { timed } from '../../ops/metrics.js';
 import type { Context } from '../context.js';
 import { clip } from '../text-limits.js';
 import { fileLink } from './start.js';
@@ -36,7 +37,9 @@ inlineFeature.on('inline_query', async (ctx) => {
   const result =
     query.trim() === ''
       ? undefined
-      : await searchFiles(ctx.db, query, { page, pageSize: PAGE_SIZE });
+      : await timed(ctx.metrics.searchSeconds, { source: 'inline' }, () =>
+          searchFiles(ctx.db, query, { page, pageSize: PAGE_SIZE }),
+        );
   const files = result?.items ?? [];
   const more = result !== undefined && result.page < result.pages;
   await ctx.answerInlineQuery(
@@ -56,6 +59,7 @@ inlineFeature.on('chosen_inline_result', async (ctx) => {
   // Choosing a file is a download: the chooser becomes a user, whom the download is counted to.
   await touchUser(ctx.db, ctx.from);
   await recordDownload(ctx.db, ctx.from.id, Number(file[1]));
+  ctx.metrics.downloads.inc({ source: 'inline' });
 });
 
 function linksOnly(ctx: Context): boolean {

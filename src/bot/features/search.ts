@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Composer } from 'grammy';
 import { type SearchResult, searchFiles } from '../../library/search.js';
+import { timed } from '../../ops/metrics.js';
 import { ignoreApiError } from '../../telegram-errors.js';
 import { pageData } from '../callback-data.js';
 import type { Context, SessionData } from '../context.js';
@@ -33,7 +34,7 @@ privateChat.callbackQuery(pageData.filter, async (ctx) => {
   if (query === undefined) {
     return ctx.answerCallbackQuery({ text: ctx.t('search-expired'), show_alert: true });
   }
-  const result = await searchFiles(ctx.db, query, { page });
+  const result = await search(ctx, query, page);
   await ctx.answerCallbackQuery();
   // Files may have been deleted since: a search that now finds nothing says so in place.
   const text = result.total === 0 ? emptyText(ctx, query) : resultsText(ctx, query, result);
@@ -50,7 +51,7 @@ privateChat.on('message:text', async (ctx, next) => {
 
 async function showResults(ctx: Context, text: string): Promise<void> {
   const query = text.trim().slice(0, MAX_QUERY_LENGTH);
-  const result = await searchFiles(ctx.db, query);
+  const result = await search(ctx, query);
   if (result.total === 0) {
     await ctx.reply(emptyText(ctx, query));
     return;
@@ -59,6 +60,13 @@ async function showResults(ctx: Context, text: string): Promise<void> {
   await ctx.reply(resultsText(ctx, query, result), {
     reply_markup: searchResultsKeyboard(ctx, result, key),
   });
+}
+
+/** A search from the chat (a query, or a page turn), timed for the metrics. */
+function search(ctx: Context, query: string, page?: number): Promise<SearchResult> {
+  return timed(ctx.metrics.searchSeconds, { source: 'chat' }, () =>
+    searchFiles(ctx.db, query, { page }),
+  );
 }
 
 function resultsText(ctx: Context, query: string, result: SearchResult): string {

@@ -15,6 +15,7 @@ export function errorHandler(
   return async ({ ctx, error }) => {
     const message = scrub(error instanceof Error ? error.message : String(error));
     ctx.logger.error({ err: error, update: ctx.update }, 'update handler failed');
+    ctx.metrics.errors.inc({ source: 'bot' });
     try {
       await recordHealth(ctx.db, {
         level: 'error',

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Api, HttpError } from 'grammy';
 import pino from 'pino';
-import { configureApi } from '../../../src/bot/api.js';
+import { configureApi, countApiCalls } from '../../../src/bot/api.js';
+import { createMetrics } from '../../../src/ops/metrics.js';
 
 /** An Api whose every call fails with `errors` in turn, then succeeds; counts the calls. */
 function failingApi(errors: Error[]) {
@@ -43,5 +44,86 @@ describe('configureApi', () => {
     const safe = failingApi([lost]);
     await safe.api.deleteMessage(1, 1);
     assert.equal(safe.calls(), 2);
+  });
+});
+
+/**
+ * An Api answering each call with the next of `answers` (a Bot API answer, or an error to
+ * throw), counted by countApiCalls with the bot's retries around it.
+ */
+function scriptedApi(answers: (Record<string, unknown> | Error)[], retries = false) {
+  const api = new Api('1:fake');
+  api.config.use(async () => {
+    const answer = answers.shift() ?? { ok: true, result: true };
+    if (answer instanceof Error) throw answer;
+    return answer as never;
+  });
+  const metrics = createMetrics();
+  countApiCalls(api, metrics.apiCalls);
+  if (retries) {
+    configureApi(api, pino({ level: 'silent' }), {
+      attempts: 3,
+      networkDelayMs: 1,
+      callTimeoutMs: 5000,
+    });
+  }
+  const counted = async () => {
+    const { values } = await metrics.apiCalls.get();
+    return Object.fromEntries(
+      values.map(({ labels, value }) => [`${labels.method} ${labels.outcome}`, value]),
+    );
+  };
+  return { api, counted };
+}
+
+const refusal = (error_code: number, description: string, retry_after?: number) => ({
+  ok: false,
+  error_code,
+  description,
+  ...(retry_after === undefined ? {} : { parameters: { retry_after } }),
+});
+
+describe('countApiCalls', () => {
+  it('counts every attempt: a 429 waited out, then its retry', async () => {
+    const { api, counted } = scriptedApi(
+      [
+        refusal(429, 'Too Many Requests: retry after 0', 0),
+        { ok: true, result: { message_id: 1 } },
+        refusal(400, 'Bad Request: no'),
+      ],
+      true,
+    );
+    await api.sendMessage(1, 'hi');
+    await assert.rejects(api.deleteMessage(1, 1));
+    assert.deepEqual(await counted(), {
+      'sendMessage 429': 1,
+      'sendMessage ok': 1,
+      'deleteMessage 4xx': 1,
+    });
+  });
+
+  it('tells 5xx, network failures and timeouts apart, and leaves out calls cancelled here', async () => {
+    const timedOut = new Error("Request to 'getMe' timed out after 60 seconds");
+    const { api, counted } = scriptedApi([
+      refusal(502, 'Bad Gateway'),
+      network('socket hang up', 'ECONNRESET'),
+      new HttpError("Network request for 'getMe' failed!", timedOut),
+      network('connect ETIMEDOUT', 'ETIMEDOUT'),
+    ]);
+    await assert.rejects(api.getMe());
+    await assert.rejects(api.getMe());
+    await assert.rejects(api.getMe());
+    await assert.rejects(api.getMe());
+    // Aborted by the call's deadline: a timeout; aborted by a shutdown: not counted.
+    const late = new HttpError("Network request for 'close' failed!", new Error('aborted'));
+    const deadline = AbortSignal.timeout(0);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const cancelled = AbortSignal.abort();
+    const signal = (s: AbortSignal) => s as unknown as Parameters<typeof api.close>[0];
+    const failing = scriptedApi([late, late]);
+    await assert.rejects(failing.api.close(signal(deadline)));
+    await assert.rejects(failing.api.close(signal(cancelled)));
+    assert.deepEqual(await counted(), { 'getMe 5xx': 1, 'getMe network': 1, 'getMe timeout': 2 });
+    assert.deepEqual(await failing.counted(), { 'close timeout': 1 });
   });
 });

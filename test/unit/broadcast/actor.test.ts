@@ -7,6 +7,7 @@ import pino from 'pino';
 import { BroadcastActor } from '../../../src/broadcast/actor.js';
 import { confirmBroadcast, countRecipients, createDraft } from '../../../src/db/broadcasts.js';
 import { type Db, openDatabase } from '../../../src/db/database.js';
+import { createMetrics, type Metrics } from '../../../src/ops/metrics.js';
 
 /** A network failure as node-fetch reports it, with the system error's code. */
 function networkError(message: string, code?: string): HttpError {
@@ -37,6 +38,7 @@ function fakeApi(fail: (chatId: number, attempt: number) => Error | undefined) {
 describe('broadcast actor', () => {
   let db: Db;
   let actor: BroadcastActor | undefined;
+  let metrics: Metrics;
   const errors: string[] = [];
   const logger = pino(
     { level: 'error' },
@@ -45,6 +47,7 @@ describe('broadcast actor', () => {
 
   beforeEach(async () => {
     db = await openDatabase(':memory:');
+    metrics = createMetrics();
     errors.length = 0;
     await db
       .insertInto('users')
@@ -64,6 +67,7 @@ describe('broadcast actor', () => {
       db,
       api,
       logger,
+      metrics,
       rate: 100,
       paid: false,
       report: async () => undefined,
@@ -84,6 +88,12 @@ describe('broadcast actor', () => {
       await delay(20);
     }
     assert.fail('the broadcast never finished');
+  }
+
+  /** The broadcast messages counted, by outcome. */
+  async function counted(): Promise<Record<string, number>> {
+    const { values } = await metrics.broadcastMessages.get();
+    return Object.fromEntries(values.map(({ labels, value }) => [String(labels.outcome), value]));
   }
 
   const recipient = (id: number, userId: number) =>
@@ -114,6 +124,7 @@ describe('broadcast actor', () => {
       failed: 0,
       unknown: 2,
     });
+    assert.deepEqual(await counted(), { sent: 2, unknown: 2 });
   });
 
   it('retries a send that provably never reached Telegram', async () => {
@@ -149,5 +160,8 @@ describe('broadcast actor', () => {
     assert.equal(attempts.get(3), 1, 'the recorded send is not repeated');
     assert.equal((await recipient(id, 3)).status, 'sent');
     assert.equal(errors[0], 'could not record broadcast outcomes');
+    // Counted once recorded: the group's failed transactions counted nothing.
+    assert.deepEqual(await counted(), { sent: 4 });
+    assert.equal((await metrics.broadcastRate.get()).values[0]?.value, 0);
   });
 });

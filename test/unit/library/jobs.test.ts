@@ -7,14 +7,17 @@ import { JobQueue, type JobQueueDeps } from '../../../src/library/jobs.js';
 import { ProcessFileError } from '../../../src/library/pool.js';
 import type { ProcessingResult } from '../../../src/library/processing.js';
 import { createLogger } from '../../../src/logger.js';
+import { createMetrics, type Metrics } from '../../../src/ops/metrics.js';
 
 const logger = createLogger({ level: 'silent', secrets: [] });
 
 describe('processing jobs', () => {
   let db: Db;
   let queue: JobQueue | undefined;
+  let metrics: Metrics;
   beforeEach(async () => {
     db = await openDatabase(':memory:');
+    metrics = createMetrics();
   });
   afterEach(async () => {
     await queue?.stop();
@@ -60,6 +63,7 @@ describe('processing jobs', () => {
     queue = new JobQueue({
       db,
       logger,
+      metrics,
       process,
       notify: async () => {},
       concurrency: 1,
@@ -98,6 +102,15 @@ describe('processing jobs', () => {
     const file = await findFile(db, id);
     assert.equal(file?.processed_file_unique_id, 'copy-unique-1');
     assert.equal(file?.processed_type, 'document');
+    // Every run is timed by its outcome (stop() waits until the last one is observed).
+    await queue?.stop();
+    const runs = (await metrics.jobSeconds.get()).values.filter((v) =>
+      v.metricName?.endsWith('_count'),
+    );
+    assert.deepEqual(
+      Object.fromEntries(runs.map(({ labels, value }) => [String(labels.outcome), value])),
+      { rescheduled: 5, done: 1 },
+    );
   });
 
   it('makes the copy again when the file is renamed while its job runs', async () => {
