@@ -7,7 +7,9 @@ import type { Keyboard } from './broadcast-helpers.js';
 import { eventually, sleep, startWorld, type World } from './harness.js';
 import { addTestFile, dataOf } from './library-helpers.js';
 
-const ADMIN = 7200;
+// Two admins, each doing one thing at a time: one uploads, the other broadcasts.
+const UPLOADER = 7200;
+const ANNOUNCER = 7201;
 const SORRY = 'Sorry, something went wrong on our side. Please try again in a moment.';
 const TEXT = 'Fault run news';
 
@@ -15,7 +17,7 @@ const TEXT = 'Fault run news';
 export interface FaultRunOptions {
   /** Users who search and download. */
   users: number;
-  /** The broadcast's recipients in all (the users and the admin among them). */
+  /** The broadcast's recipients in all (the users and the admins among them). */
   audience: number;
   /** The 429 storm: every call answers 429 with the seconds left as retry_after. */
   stormSeconds: number;
@@ -35,20 +37,26 @@ export interface FaultRunFigures {
 
 /**
  * Everything at once under faults, against a real bot process: users search, open cards and
- * download, an admin uploads a file and broadcasts, while the emulator injects latency, 5xx
+ * download, one admin uploads a file and another broadcasts, while the emulator injects latency, 5xx
  * bursts, dropped connections and a 429 storm. People behave as people do: one who gets the
  * apology, or no answer for 20 s, tries again. Asserts the outcome: no crash, nothing lost,
  * everyone answered, the broadcast exactly once but for the unknown outcomes it reports.
  */
 export async function faultRun(options: FaultRunOptions): Promise<FaultRunFigures> {
   const world = await startWorld({
-    env: { ADMIN_IDS: String(ADMIN), BOT_API_TIMEOUT_SECONDS: '3', BROADCAST_RATE: '10' },
+    env: {
+      ADMIN_IDS: `${UPLOADER},${ANNOUNCER}`,
+      BOT_API_TIMEOUT_SECONDS: '3',
+      BROADCAST_RATE: '10',
+    },
     emulator: { perChatBurst: 10 },
   });
   try {
     const db = await world.db();
-    const admin = world.emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
-    return await scenario(world, db, admin, options);
+    const admins = [UPLOADER, ANNOUNCER].map((id) =>
+      world.emu.user({ id, first_name: 'Admin', language_code: 'en' }),
+    ) as [User, User];
+    return await scenario(world, db, admins, options);
   } finally {
     await world.close();
   }
@@ -57,7 +65,7 @@ export async function faultRun(options: FaultRunOptions): Promise<FaultRunFigure
 async function scenario(
   world: World,
   db: Db,
-  admin: User,
+  [uploader, announcer]: [User, User],
   options: FaultRunOptions,
 ): Promise<FaultRunFigures> {
   const started = Date.now();
@@ -69,8 +77,8 @@ async function scenario(
     emu.user({ first_name: `Learner${i}`, language_code: 'en' }),
   );
   for (const user of users) await world.ask(user, '/start', /^Hello, Learner/);
-  await world.ask(admin, '/start', /^Hello, Admin!/);
-  const audience = Array.from({ length: options.audience - options.users - 1 }, () =>
+  for (const admin of [uploader, announcer]) await world.ask(admin, '/start', /^Hello, Admin!/);
+  const audience = Array.from({ length: options.audience - options.users - 2 }, () =>
     emu.user({ first_name: 'Reader', started: true }),
   );
   await db
@@ -83,8 +91,8 @@ async function scenario(
   const [, downloads, upload, broadcastId] = await Promise.all([
     faults,
     Promise.all(users.map((user) => searchAndDownload(world, user))),
-    uploadAFile(world, admin),
-    broadcast(world, admin, db),
+    uploadAFile(world, uploader),
+    broadcast(world, announcer, db),
   ]);
 
   assert.equal(world.bot.child.exitCode, null, 'the bot is still running');
@@ -234,7 +242,13 @@ async function persist(
       await sleep(50);
     }
   }
-  throw new Error(`user ${user.id} was never answered`);
+  const said = emu.calls
+    .slice(since)
+    .filter((c) => c.params.chat_id === user.id)
+    .map(
+      (c) => `${c.method} ${c.ok ? 'ok' : 'failed'} ${String(c.params.text ?? '').slice(0, 40)}`,
+    );
+  throw new Error(`user ${user.id} was never answered; the bot said:\n${said.join('\n')}`);
 }
 
 const text = (pattern: RegExp) => (c: CallRecord) =>
