@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Api } from 'grammy';
 import type { ApiInstance } from './api/app.js';
 import { resolveJwtSecret } from './api/secret.js';
-import { BOT_API_RETRY, configureApi, countApiCalls, keepAliveAgent } from './bot/api.js';
+import { botApiRetry, cancelOn, configureApi, countApiCalls, keepAliveAgent } from './bot/api.js';
 import { createBroadcastStatus } from './bot/broadcast-status.js';
 import { setCommands } from './bot/commands.js';
 import { deleteMessageQuietly } from './bot/delete-message.js';
@@ -143,7 +143,7 @@ function createBotPart(shared: Shared): Part {
     baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) },
   });
   countApiCalls(notices, metrics.apiCalls);
-  configureApi(notices, logger, BOT_API_RETRY);
+  configureApi(notices, logger, botApiRetry(config.apiTimeoutMs));
   // Every client's messages take turns within Telegram's limits, people's answers first.
   const outbox = new Outbox();
   outbox.install(notices, 'replies');
@@ -156,6 +156,8 @@ function createBotPart(shared: Shared): Part {
     // Read once the bot runs: the update source is built with the bot, further down.
     telegramAt: () => updates.contactAt,
   });
+  // Aborted halfway through a shutdown: calls Telegram has not answered by then are given up.
+  const giveUp = new AbortController();
   const sessionsDir = join(config.dataDir, 'sessions');
   const jobs = new JobQueue({
     db,
@@ -173,6 +175,7 @@ function createBotPart(shared: Shared): Part {
           thumbnailPath: await thumbnails.path(),
           tempDir,
           titleSuffix: settings.current.titleSuffix,
+          fileTimeoutMs: config.fileTimeoutMs,
         },
         file,
         options,
@@ -185,7 +188,7 @@ function createBotPart(shared: Shared): Part {
   // handlers' calls never queue behind a broadcast.
   const broadcastApi = new Api(config.botToken, {
     apiRoot: config.apiRoot,
-    timeoutSeconds: 30,
+    timeoutSeconds: config.apiTimeoutMs / 1000,
     // Reused connections: a new one per message would cap a paid broadcast's rate.
     baseFetchConfig: { agent: keepAliveAgent(config.apiRoot), compress: true },
   });
@@ -218,6 +221,7 @@ function createBotPart(shared: Shared): Part {
     thumbnails,
     i18n,
   });
+  for (const api of [bot.api, notices, broadcastApi]) cancelOn(api, giveUp.signal);
   // Deletes sent files once AUTO_DELETE_MINUTES pass; rows that fell due while down go first.
   const autoDelete = new AutoDelete({
     db,
@@ -289,6 +293,11 @@ function createBotPart(shared: Shared): Part {
       );
     },
     async stop() {
+      // Within SHUTDOWN_TIMEOUT_SECONDS even if Telegram stalls: handlers and background work
+      // get half of it to finish their calls, then the calls are given up; the confirmation
+      // below gets most of the rest.
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      const halfway = setTimeout(() => giveUp.abort(), config.shutdownTimeoutMs / 2);
       await updates.stop();
       // Running jobs are cancelled first (they run again after the restart), so a download
       // waiting for one is answered with the original instead of holding shutdown up.
@@ -301,7 +310,8 @@ function createBotPart(shared: Shared): Part {
         alerts.stop(),
       ]);
       await inFlight.drain();
-      await updates.close();
+      clearTimeout(halfway);
+      await updates.close(Math.floor(Math.max(100, (deadline - Date.now()) / 2)));
       await settings.stop();
     },
   };

@@ -165,6 +165,16 @@ const schema = z
       .positive('must be positive')
       .max(300, 'must be at most 300')
       .default(10),
+    BOT_API_TIMEOUT_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .min(0.1, 'must be at least 0.1')
+      .max(300, 'must be at most 300')
+      .default(15),
+    FILE_TIMEOUT_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .min(0.1, 'must be at least 0.1')
+      .max(3600, 'must be at most 3600')
+      .default(60),
     HEARTBEAT_SECONDS: z.coerce
       .number({ message: 'must be a number of seconds' })
       .min(0.1, 'must be at least 0.1')
@@ -267,6 +277,10 @@ export interface Config {
   role: Env['APP_ROLE'];
   /** A shutdown that takes longer is cut short with exit code 1. */
   shutdownTimeoutMs: number;
+  /** One Bot API call gives up after this long (getUpdates: after its long poll and this). */
+  apiTimeoutMs: number;
+  /** A file transfer's allowance before its size is counted (see transferTimeoutMs). */
+  fileTimeoutMs: number;
   /** How often the bot writes its heartbeat; readiness windows derive from it. */
   heartbeatMs: number;
   /**
@@ -381,6 +395,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logFile: e.LOG_FILE,
     role: e.APP_ROLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    apiTimeoutMs: e.BOT_API_TIMEOUT_SECONDS * 1000,
+    fileTimeoutMs: e.FILE_TIMEOUT_SECONDS * 1000,
     heartbeatMs: e.HEARTBEAT_SECONDS * 1000,
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT, token: e.METRICS_TOKEN },
     backup: {

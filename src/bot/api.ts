@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { autoRetry } from '@grammyjs/auto-retry';
-import type { Api } from 'grammy';
+import type { Api, Transformer } from 'grammy';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import { answerOutcome, failureOutcome, isNetworkError, neverSent } from '../telegram-errors.js';
@@ -11,16 +11,14 @@ export interface RetryOptions {
   attempts: number;
   /** First backoff after a network error; it doubles each time. */
   networkDelayMs: number;
-  /** One call (but getUpdates, which long-polls) gives up after this long. */
+  /** One call gives up after this long; getUpdates after its long poll and this. */
   callTimeoutMs: number;
 }
 
-/** The retries and timeouts of the bot's own calls and of its notices. */
-export const BOT_API_RETRY: RetryOptions = {
-  attempts: 3,
-  networkDelayMs: 1000,
-  callTimeoutMs: 15_000,
-};
+/** The retries of the bot's own calls and of its notices; the timeout is BOT_API_TIMEOUT_SECONDS. */
+export function botApiRetry(callTimeoutMs: number): RetryOptions {
+  return { attempts: 3, networkDelayMs: 1000, callTimeoutMs };
+}
 
 // After a timeout or a connection lost mid-request, a message may have been delivered all the
 // same: sending it again could duplicate it, so only calls that are safe to repeat are retried
@@ -32,15 +30,16 @@ const UNSAFE_TO_REPEAT = /^(send|copy|forward)/;
  * their retry_after and 5xx back off (auto-retry), network errors back off too where a
  * repeat is harmless, all within a bounded number of attempts (auto-retry alone would
  * retry network errors forever), and a call that still fails is logged. getUpdates is
- * left to the runner, which has its own retry loop.
+ * only timed: the runner has its own retry loop.
  */
 export function configureApi(api: Api, logger: Logger, options: RetryOptions): void {
   api.config.use((prev, method, payload, signal) => {
-    if (method === 'getUpdates') return prev(method, payload, signal);
-    // grammY types signals with the abort-controller shim; Node's native ones work at run time.
-    const timeout = AbortSignal.timeout(options.callTimeoutMs);
-    const both = signal ? AbortSignal.any([signal as unknown as AbortSignal, timeout]) : timeout;
-    return prev(method, payload, both as unknown as typeof signal);
+    // A long poll is held by design; a server that stalls beyond it is given up on like any call.
+    const poll =
+      method === 'getUpdates' ? ((payload as { timeout?: number }).timeout ?? 0) * 1000 : 0;
+    return withSignal(signal, AbortSignal.timeout(poll + options.callTimeoutMs), (both) =>
+      prev(method, payload, both),
+    );
   });
   api.config.use(
     autoRetry({ maxRetryAttempts: options.attempts, maxDelaySeconds: 60, rethrowHttpErrors: true }),
@@ -105,4 +104,44 @@ export function countApiCalls(api: Api, calls: Metrics['apiCalls']): void {
       throw error;
     }
   });
+}
+
+/**
+ * Makes `signal` abort every call of `api` in flight or to come (getUpdates aside: the
+ * runner stops its own poll, and shutdown's last one confirms the offset): a shutdown gives
+ * up on a Telegram that does not answer instead of overrunning its deadline.
+ */
+export function cancelOn(api: Api, signal: AbortSignal): void {
+  api.config.use((prev, method, payload, callSignal) => {
+    if (method === 'getUpdates') return prev(method, payload, callSignal);
+    return withSignal(callSignal, signal, (both) => prev(method, payload, both));
+  });
+}
+
+type CallSignal = Parameters<Transformer>[3];
+
+/**
+ * Runs `call` with a signal that aborts with the call's own or with `extra`, and lets go of
+ * both afterwards (`extra` may live as long as the process). The call's signal may be the
+ * abort-controller polyfill's (the runner's getUpdates), which AbortSignal.any() ignores
+ * without a word: a stopped runner would then wait out its stalled poll.
+ */
+async function withSignal<T>(
+  signal: CallSignal,
+  extra: AbortSignal,
+  call: (both: CallSignal) => Promise<T>,
+): Promise<T> {
+  const both = new AbortController();
+  // With `extra`'s reason, so a timeout reads as one (the metrics count it as such).
+  const abort = () => both.abort(extra.aborted ? extra.reason : undefined);
+  if (signal?.aborted || extra.aborted) abort();
+  signal?.addEventListener('abort', abort, { once: true });
+  extra.addEventListener('abort', abort, { once: true });
+  try {
+    // grammY types signals with the polyfill; a native one works at run time.
+    return await call(both.signal as unknown as CallSignal);
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    extra.removeEventListener('abort', abort);
+  }
 }

@@ -10,7 +10,7 @@ import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { LiveSettings } from '../settings.js';
-import { BOT_API_RETRY, configureApi, countApiCalls, keepAliveAgent } from './api.js';
+import { botApiRetry, configureApi, countApiCalls, keepAliveAgent } from './api.js';
 import type { Context, SessionData } from './context.js';
 import { broadcastFeature } from './features/broadcast.js';
 import { fileCardFeature } from './features/file-card.js';
@@ -62,22 +62,16 @@ export interface PrimeLingoBot {
   inFlight: InFlight;
 }
 
-/** The client's outer limit, above long polling's 30 s; other calls have 15 s (api.ts). */
-const API_TIMEOUT_SECONDS = 60;
-
 /** Builds the bot with its plugins, middlewares and features; it does not start polling. */
 export function createBot(deps: BotDeps): PrimeLingoBot {
   const { config, logger } = deps;
   const bot = new Bot<Context>(config.botToken, {
     botInfo: deps.botInfo,
-    client: {
-      apiRoot: config.apiRoot,
-      timeoutSeconds: API_TIMEOUT_SECONDS,
-      baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) },
-    },
+    // Every call's timeout is configureApi's; grammY's own (500 s) is only the outer bound.
+    client: { apiRoot: config.apiRoot, baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) } },
   });
   countApiCalls(bot.api, deps.metrics.apiCalls);
-  configureApi(bot.api, logger, BOT_API_RETRY);
+  configureApi(bot.api, logger, botApiRetry(config.apiTimeoutMs));
   bot.api.config.use(answerCallbackQueriesQuietly(logger));
 
   const { i18n } = deps;

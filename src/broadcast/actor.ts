@@ -157,9 +157,32 @@ export class BroadcastActor {
       const pauseNumber = ++pauses;
       limiter.updateSettings({ reservoir: 0 });
       setTimeout(() => {
-        if (pauseNumber === pauses) limiter.updateSettings({ reservoir: null });
+        if (pauseNumber === pauses && !probing) limiter.updateSettings({ reservoir: null });
       }, seconds * 1000).unref();
       log.warn({ retry_after: seconds }, 'broadcast paused by a 429');
+    };
+    // A send that timed out, lost its connection or met a 5xx says Telegram may be down:
+    // sending on would make every pending recipient unknown or use up its retries. The
+    // limiter holds until a harmless call (getMe) is answered, so only the sends in flight
+    // at the outage are unknown.
+    let probing: Promise<void> | undefined;
+    const holdUntilReachable = () => {
+      if (probing) return;
+      limiter.updateSettings({ reservoir: 0 });
+      log.warn('broadcast paused: a send failed; waiting for Telegram to answer');
+      probing = (async () => {
+        for (let failures = 0; !halted(); failures++) {
+          try {
+            await this.deps.api.getMe();
+            break;
+          } catch {
+            await delay(Math.min(1000 * 2 ** failures, 30_000), undefined, { ref: false });
+          }
+        }
+        probing = undefined;
+        if (Date.now() >= pausedUntil) limiter.updateSettings({ reservoir: null });
+        if (!halted()) log.info('Telegram answers again: broadcast resumed');
+      })();
     };
 
     const progress = async (over: boolean) => {
@@ -239,6 +262,9 @@ export class BroadcastActor {
         const job = async (): Promise<Attempt[]> => {
           if (halted()) return [];
           const outcomes = await Promise.all(pending.map((r) => attempt(r.id)));
+          const unanswered = (outcome: Attempt) =>
+            'transient' in outcome || ('status' in outcome && outcome.status === 'unknown');
+          if (outcomes.some(unanswered)) holdUntilReachable();
           await record(outcomes.filter((outcome) => 'status' in outcome));
           return outcomes;
         };

@@ -44,3 +44,15 @@ export function canProcess(size: number | undefined, localBotApi: boolean): Proc
   }
   return { ok: true };
 }
+
+/** The slowest transfer a file job accepts before it counts as stalled: 1 MB a second. */
+const MIN_BYTES_PER_MS = MB / 1000;
+
+/**
+ * How long moving `bytes` through the Bot API server may take: `baseMs` (FILE_TIMEOUT_SECONDS,
+ * for getFile and the requests themselves) plus the bytes at 1 MB/s, so a 2 GB upload to a
+ * local server gets its half hour and a stalled 1 MB one fails within about a minute.
+ */
+export function transferTimeoutMs(baseMs: number, bytes: number): number {
+  return Math.ceil(baseMs + bytes / MIN_BYTES_PER_MS);
+}

@@ -3,7 +3,7 @@ import type { ProcessedCopy } from '../db/files.js';
 import type { LibraryFile } from '../db/schema.js';
 import { refusalMeaning } from '../telegram-errors.js';
 import { type NamedFile, targetFileName } from './file-name.js';
-import { canProcess, fileLimits, type LimitReason } from './limits.js';
+import { canProcess, fileLimits, type LimitReason, transferTimeoutMs } from './limits.js';
 import {
   aborted,
   type PoolFailure,
@@ -37,8 +37,11 @@ export interface ProcessingDeps {
   tempDir: string;
   /** TITLE_SUFFIX, kept in every name however long the title (see targetFileName). */
   titleSuffix: string;
-  /** One attempt gives up after this long. Default: 10 minutes. */
-  timeoutMs?: number;
+  /**
+   * One attempt gives up after this long plus the time the file's bytes (down and up) take
+   * at 1 MB/s (see transferTimeoutMs). FILE_TIMEOUT_SECONDS; default 60 s.
+   */
+  fileTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
 }
 
@@ -57,7 +60,7 @@ export type ProcessingResult =
       size: number | undefined;
     };
 
-const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_FILE_TIMEOUT_MS = 60_000;
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 2000, maxDelayMs: 60_000 };
 
 /**
@@ -89,7 +92,8 @@ export async function processFile(
     thumbnailPath: deps.thumbnailPath,
     chatId: deps.chatId,
     tempDir: deps.tempDir,
-    timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // Down and up: the bytes cross twice.
+    timeoutMs: transferTimeoutMs(deps.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS, 2 * (size ?? 0)),
   };
   const policy = { ...DEFAULT_RETRY, ...deps.retry };
   for (let attempt = 1; ; attempt++) {

@@ -33,7 +33,8 @@ export abstract class RunningBot {
   abstract stop(): Promise<number | null>;
   /** Ends the bot at once, without a graceful shutdown where it can (a test's teardown). */
   abstract kill(): Promise<void>;
-  protected abstract ended(): boolean;
+  /** The bot has stopped, or its process has exited. */
+  abstract ended(): boolean;
 
   /** Resolves with the first output line matching, or rejects with the output so far. */
   async waitForOutput(pattern: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<string> {
@@ -103,7 +104,7 @@ export class BotProcess extends RunningBot {
     return this.exited;
   }
 
-  protected ended(): boolean {
+  ended(): boolean {
     return this.child.exitCode !== null;
   }
 }
@@ -146,7 +147,7 @@ export class AppInTest extends RunningBot {
     await this.stop();
   }
 
-  protected ended(): boolean {
+  ended(): boolean {
     return this.stopped !== undefined;
   }
 }

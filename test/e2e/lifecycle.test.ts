@@ -106,7 +106,7 @@ describe('process lifecycle', () => {
     }
   });
 
-  it('on SIGINT with a handler stuck, forces its exit after SHUTDOWN_TIMEOUT_SECONDS', async () => {
+  it('on SIGINT with a handler stuck on a call never answered, gives it up halfway and exits 0 in time', async () => {
     const bot = await startBot(emu, { env: { SHUTDOWN_TIMEOUT_SECONDS: '2' } });
     try {
       const user = emu.user({ first_name: 'Stuck', language_code: 'en' });
@@ -116,10 +116,12 @@ describe('process lifecycle', () => {
       await delivered(emu, update, mark);
       await sleep(300);
       const asked = Date.now();
-      assert.equal(await bot.stop('SIGINT'), 1);
+      assert.equal(await bot.stop('SIGINT'), 0, bot.output.slice(-8).join('\n'));
       const took = Date.now() - asked;
-      assert.ok(took >= 1900 && took < 6000, `exited after ${took} ms`);
-      await bot.waitForOutput(/shutdown took too long: forcing exit/);
+      // Given up at 1 s (half of SHUTDOWN_TIMEOUT_SECONDS); the rest is the process's own end.
+      assert.ok(took >= 900 && took < 6000, `exited after ${took} ms`);
+      await bot.waitForOutput(/could not tell the user about the error/);
+      assert.ok(!bot.output.some((line) => /forcing exit/.test(line)));
     } finally {
       await bot.stop('SIGKILL');
       await rm(bot.dataDir, { recursive: true, force: true });

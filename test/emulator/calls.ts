@@ -21,6 +21,8 @@ export interface CallRecord {
   result?: CallResult;
   /** Set when the client went away before an answer (held poll, hang, latency). */
   aborted?: boolean;
+  /** Set when the call was carried out but its connection closed unanswered (drop). */
+  dropped?: boolean;
 }
 
 /** Options of Emulator.waitForCall. */

@@ -61,6 +61,40 @@ describe('emulator faults and call log', () => {
     assert.equal((await callJson(emu, 'getMe')).status, 200, 'only the next call hangs');
   });
 
+  it('drops the connection of a call it carried out, recording it as dropped', async () => {
+    const user = emu.user();
+    emu.sendText(user, 'hi'); // the bot may write to users who started it
+    emu.drop('sendMessage');
+    await assert.rejects(callJson(emu, 'sendMessage', { chat_id: user.id, text: 'lost?' }));
+    const call = await emu.waitForCall('sendMessage');
+    assert.equal(call.dropped, true);
+    assert.equal(emu.messages(user.id).length, 1, 'the message was delivered all the same');
+    const next = await callJson(emu, 'sendMessage', { chat_id: user.id, text: 'again' });
+    assert.equal(next.status, 200, 'only the next call is dropped');
+  });
+
+  it('stalls every request, downloads included, during an outage', async () => {
+    const file = emu.createFile({ kind: 'document', fileName: 'a.pdf', content: 'pdf' });
+    const path = (await callJson(emu, 'getFile', { file_id: file.file_id })).body.result as {
+      file_path: string;
+    };
+    emu.outage(true);
+    const controller = new AbortController();
+    const { signal } = controller;
+    const held = [
+      callJson(emu, 'getMe', {}, { signal }),
+      callJson(emu, 'getUpdates', { timeout: 0 }, { signal }),
+      fetch(`${emu.apiRoot}/file/bot${emu.token}/${path.file_path}`, { signal }),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(emu.calls.length, 1, 'only the getFile before the outage was answered');
+    emu.outage(false);
+    assert.equal((await callJson(emu, 'getMe')).status, 200, 'a new request is answered');
+    controller.abort();
+    for (const request of held) await assert.rejects(request);
+    await until(() => emu.calls.filter((c) => c.aborted).length === 2, 'two abandoned calls');
+  });
+
   it('answers 429 to everything while restarting, with the remaining seconds', async () => {
     emu.restarting(0.4);
     const answer = await callJson(emu, 'getMe');

@@ -71,7 +71,7 @@ export type LimitChanges = Partial<
 /**
  * A Telegram Bot API server for tests: the real bot process talks to `apiRoot` over HTTP;
  * the test plays the users (user, sendText, pressButton...), watches the calls (calls,
- * waitForCall, messages) and injects faults (fail, latency, hang, restarting).
+ * waitForCall, messages) and injects faults (fail, latency, hang, drop, outage, restarting).
  */
 export class Emulator {
   readonly apiRoot: string;
@@ -340,6 +340,23 @@ export class Emulator {
   /** The next `times` calls of `method` are never answered. */
   hang(method: string, times = 1): void {
     this.faults.hang(method, times);
+  }
+
+  /**
+   * The next `times` calls of `method` are carried out, then their connection is closed
+   * without an answer (recorded with `dropped`).
+   */
+  drop(method: string, times = 1): void {
+    this.faults.drop(method, times);
+  }
+
+  /**
+   * Starts (true) or ends (false) an outage: every request, file downloads and getUpdates
+   * included, is accepted and never answered. Requests held when it ends stay unanswered
+   * until their client gives up.
+   */
+  outage(on: boolean): void {
+    this.faults.outage(on);
   }
 
   /** Every call answers 429 'retry after N' for this many seconds. */

@@ -30,6 +30,11 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   const url = new URL(req.url ?? '/', 'http://emulator');
   const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
   if (file) {
+    try {
+      await deps.faults.stall(clientGone(res));
+    } catch {
+      return;
+    }
     await serveFile(deps.state, res, file[1] ?? '', decodeURIComponent(file[2] ?? ''));
     return;
   }
@@ -49,11 +54,7 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     answerError(deps, res, call, new ApiError(404, 'Not Found'));
     return;
   }
-  const controller = new AbortController();
-  // A client that gives up (AbortController, killed process) closes the socket first.
-  res.on('close', () => {
-    if (!res.writableEnded) controller.abort();
-  });
+  const signal = clientGone(res);
   let uploads: UploadedFile[] = [];
   try {
     const body = await readBody(req, url.searchParams, {
@@ -62,14 +63,16 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     });
     uploads = body.files;
     call.params = body.params;
-    await deps.faults.apply(entry.name, controller.signal);
-    const result = await entry.handler({
-      state: deps.state,
-      params: body.params,
-      signal: controller.signal,
-    });
+    const drop = await deps.faults.apply(entry.name, signal);
+    const result = await entry.handler({ state: deps.state, params: body.params, signal });
     call.ok = true;
     call.result = result as CallResult;
+    if (drop) {
+      call.dropped = true;
+      record(deps, call);
+      res.destroy();
+      return;
+    }
     record(deps, call);
     sendJson(res, 200, { ok: true, result });
   } catch (err) {
@@ -87,6 +90,15 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     const orphans = uploads.filter((upload) => !deps.state.files.owns(upload.path));
     await Promise.all(orphans.map((upload) => rm(upload.path, { force: true })));
   }
+}
+
+/** Aborts once the client gives up (AbortController, killed process): it closes the socket. */
+function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableEnded) controller.abort();
+  });
+  return controller.signal;
 }
 
 function record(deps: ServerDeps, call: CallRecord): void {

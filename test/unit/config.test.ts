@@ -201,6 +201,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the Bot API and file timeouts', () => {
+    assert.equal(loadConfig(base).apiTimeoutMs, 15_000);
+    assert.equal(loadConfig(base).fileTimeoutMs, 60_000);
+    const short = loadConfig({
+      ...base,
+      BOT_API_TIMEOUT_SECONDS: '1.5',
+      FILE_TIMEOUT_SECONDS: '2',
+    });
+    assert.deepEqual([short.apiTimeoutMs, short.fileTimeoutMs], [1500, 2000]);
+    assert.equal(
+      failure({ ...base, BOT_API_TIMEOUT_SECONDS: '0' }),
+      'BOT_API_TIMEOUT_SECONDS must be at least 0.1',
+    );
+    assert.equal(
+      failure({ ...base, FILE_TIMEOUT_SECONDS: 'soon' }),
+      'FILE_TIMEOUT_SECONDS must be a number of seconds',
+    );
+  });
+
   it('reads the heartbeat and backup settings: BACKUP_EVERY_HOURS needs BACKUP_DIR', () => {
     assert.deepEqual(loadConfig(base).backup, { dir: undefined, everyMs: 0, keep: 7 });
     assert.equal(loadConfig(base).heartbeatMs, 5000);

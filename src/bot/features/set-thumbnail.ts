@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import sharp from 'sharp';
 import { formatSize } from '../../library/format.js';
-import { MB } from '../../library/limits.js';
+import { MB, transferTimeoutMs } from '../../library/limits.js';
 import type { ProcessingPool } from '../../library/pool.js';
 import { ThumbnailError } from '../../library/thumbnail.js';
 import type { ThumbnailStore } from '../../library/thumbnail-store.js';
@@ -10,8 +10,6 @@ import { isAdmin } from '../middlewares/admin.js';
 
 /** Photos are small; an image document bigger than this is no thumbnail material. */
 const MAX_IMAGE_BYTES = 10 * MB;
-/** The admin's chat waits for this: a stalled download must not hold it up for long. */
-const FETCH_TIMEOUT_MS = 30_000;
 const REFUSALS = {
   'not-an-image': 'thumb-not-an-image',
   'too-big': 'thumb-too-big',
@@ -54,7 +52,11 @@ export function setThumbnailFeature(
           localBotApi: ctx.config.localBotApi,
           fileId: image.file_id,
           maxBytes: MAX_IMAGE_BYTES,
-          timeoutMs: FETCH_TIMEOUT_MS,
+          // The admin's chat waits for this: a stalled download must not hold it up for long.
+          timeoutMs: transferTimeoutMs(
+            ctx.config.fileTimeoutMs,
+            image.file_size ?? MAX_IMAGE_BYTES,
+          ),
         });
       } catch (error) {
         if (!(error instanceof ThumbnailError)) throw error;

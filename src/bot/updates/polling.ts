@@ -38,6 +38,9 @@ export function createPolling(bot: Bot<Context>, options: PollingOptions): Updat
         runner: {
           // Its own console logging would print node-fetch errors, which carry the token.
           silent: true,
+          // Its default backoff doubles without a cap: after a long outage it would wait hours
+          // before polling again. Every getUpdates has its timeout, so a steady second will do.
+          retryInterval: 1000,
           fetch: {
             allowed_updates: ALLOWED_UPDATES,
             timeout: Math.min(30, Math.max(1, Math.floor(options.contactWindowMs / 2000))),
@@ -53,14 +56,20 @@ export function createPolling(bot: Bot<Context>, options: PollingOptions): Updat
     async stop() {
       if (runner?.isRunning()) await runner.stop();
     },
-    async close() {
+    async close(withinMs) {
       // The runner confirms an offset only with its next getUpdates: confirm the last batch
       // now, or Telegram would deliver it again after the restart.
       if (inFlight.lastUpdateId === undefined) return;
       await bot.api
-        .getUpdates({ offset: inFlight.lastUpdateId + 1, limit: 1, timeout: 0 })
+        .getUpdates(
+          { offset: inFlight.lastUpdateId + 1, limit: 1, timeout: 0 },
+          AbortSignal.timeout(withinMs) as unknown as Parameters<typeof bot.api.getUpdates>[1],
+        )
         .catch((error: unknown) =>
-          logger.warn({ err: error }, 'could not confirm the last updates'),
+          logger.warn(
+            { err: error },
+            'could not confirm the last updates: Telegram will deliver them again',
+          ),
         );
     },
   };

@@ -8,8 +8,8 @@ export interface UpdateSource {
   start(): Promise<void>;
   /** Stops taking updates; those already taken are still being handled. */
   stop(): Promise<void>;
-  /** Once the handlers have drained: tells Telegram that what was handled is done. */
-  close(): Promise<void>;
+  /** Once the handlers have drained: tells Telegram that what was handled is done, within this. */
+  close(withinMs: number): Promise<void>;
   /** The last sign that Telegram reaches the bot (Unix ms), for the heartbeat; null: none yet. */
   readonly contactAt: number | null;
 }

@@ -23,6 +23,8 @@ function fakeApi(fail: (chatId: number, attempt: number) => Error | undefined) {
   const api = new Api('1:fake');
   const attempts = new Map<number, number>();
   api.config.use(async (_prev, method, payload) => {
+    // The actor's probe after a failed send: Telegram answers.
+    if (method === 'getMe') return { ok: true, result: { id: 1, is_bot: true } } as never;
     assert.equal(method, 'sendMessage');
     const chatId = Number((payload as { chat_id: number }).chat_id);
     const attempt = (attempts.get(chatId) ?? 0) + 1;

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { canProcess, fileLimits, MB } from '../../../src/library/limits.js';
+import { canProcess, fileLimits, MB, transferTimeoutMs } from '../../../src/library/limits.js';
 import { createPool, ProcessFileError, type ProcessingPool } from '../../../src/library/pool.js';
 import {
   type ProcessableFile,
@@ -54,6 +54,12 @@ describe('limits', () => {
       size: 2001 * MB,
     });
     assert.deepEqual(canProcess(undefined, false), { ok: true }, 'unknown sizes are tried');
+  });
+
+  it('give a transfer its base time plus its bytes at 1 MB a second', () => {
+    assert.equal(transferTimeoutMs(60_000, 0), 60_000);
+    assert.equal(transferTimeoutMs(60_000, 20 * MB), 80_000);
+    assert.equal(transferTimeoutMs(60_000, 2000 * MB), 2_060_000, 'a 2 GB upload: 34 minutes');
   });
 });
 
@@ -108,7 +114,7 @@ describe('processFile through the pool and the emulator', () => {
     thumbnailPath: DEFAULT_THUMBNAIL_PATH,
     tempDir,
     titleSuffix: ' - PrimeLingoBot',
-    timeoutMs: 10_000,
+    fileTimeoutMs: 10_000,
     retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
     ...overrides,
   });
@@ -324,17 +330,37 @@ describe('processFile through the pool and the emulator', () => {
     assert.ok(emu.fileInfo(result.processed.fileId)?.thumbnail?.valid);
   });
 
-  it('gives up an attempt after timeoutMs and cleans up', async () => {
+  it('gives up an attempt after its timeout and cleans up', async () => {
     emu.latency(5000, 'sendDocument');
     const started = Date.now();
     const error = await processFile(
-      deps({ timeoutMs: 300, retry: { attempts: 1 } }),
+      deps({ fileTimeoutMs: 300, retry: { attempts: 1 } }),
       libraryFile(randomBytes(50_000)),
     ).catch((error: unknown) => error);
     assert.ok(error instanceof ProcessFileError);
     assert.equal(error.failure.kind, 'timeout');
+    assert.equal(
+      error.message,
+      'processing took longer than 396 ms',
+      '300 ms + 2 x 50 kB at 1 MB/s',
+    );
     assert.ok(Date.now() - started < 4000);
     assert.deepEqual(await readdir(tempDir), []);
+  });
+
+  it('gives up on a stalled download (the server accepts and never answers)', async () => {
+    const file = libraryFile(randomBytes(1000));
+    emu.outage(true);
+    const error = await processFile(
+      deps({ fileTimeoutMs: 300, retry: { attempts: 1 } }),
+      file,
+    ).catch((error: unknown) => error);
+    emu.outage(false);
+    assert.ok(error instanceof ProcessFileError);
+    assert.equal(error.failure.kind, 'timeout');
+    assert.deepEqual(await readdir(tempDir), []);
+    const result = await processFile(deps({ fileTimeoutMs: 300 }), file);
+    assert.ok('processed' in result, 'the next attempt works once the server answers');
   });
 
   it('streams a multi-megabyte download through a temp file and uploads the same bytes', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Api } from 'grammy';
-import { BOT_API_RETRY, configureApi } from '../../../src/bot/api.js';
+import { botApiRetry, configureApi } from '../../../src/bot/api.js';
 import { createI18n } from '../../../src/bot/i18n.js';
 import { type Db, openDatabase } from '../../../src/db/database.js';
 import { createLogger } from '../../../src/logger.js';
@@ -69,7 +69,7 @@ describe('Alerts: the disk holding DATA_DIR', () => {
       ])
       .execute();
     const api = new Api(emu.token, { apiRoot: emu.apiRoot });
-    configureApi(api, logger, BOT_API_RETRY);
+    configureApi(api, logger, botApiRetry(15_000));
     // 4 GB in 4 KB blocks: 409.6 MB free (10 %) is under 1 GB.
     let disk = { bsize: 4096, blocks: 1_000_000, bavail: 100_000 };
     let checks = 0;
