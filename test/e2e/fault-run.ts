@@ -37,10 +37,11 @@ export interface FaultRunFigures {
 }
 
 /**
- * Everything at once under faults, against the bot (in-process: a crash fails the run all the same): users search, open cards and
- * download, one admin uploads a file and another broadcasts, while the emulator injects latency, 5xx
- * bursts, dropped connections and a 429 storm. People behave as people do: one who gets the
- * apology, or no answer for 20 s, tries again. Asserts the outcome: no crash, nothing lost,
+ * Everything at once under faults, against the bot (in the test's process: a crash fails the
+ * run all the same): users search, open cards and download, one admin uploads a file and another
+ * broadcasts, while the emulator injects latency, 5xx bursts, dropped connections and a 429
+ * storm. People behave as people do: one who gets the apology, or no answer for 20 s, tries
+ * again. Asserts the outcome: no crash, nothing lost,
  * everyone answered, the broadcast exactly once but for the unknown outcomes it reports.
  */
 export async function faultRun(options: FaultRunOptions): Promise<FaultRunFigures> {
