@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Processing } from '../library/jobs.js';
 import type { ProcessingPool } from '../library/pool.js';
+import type { Search } from '../library/search-pool.js';
 import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
 import type { LiveSettings } from '../settings.js';
@@ -41,6 +42,8 @@ export interface BotDeps {
   scrub: (text: string) => string;
   sessionsDir: string;
   processing: Processing;
+  /** The library search (the search threads). */
+  search: Search;
   /** The settings in force, re-read from the database while the bot runs. */
   settings: LiveSettings;
   pool: Pick<ProcessingPool, 'fetchThumbnail'>;
@@ -106,11 +109,11 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
   protectedBot.use(helpFeature);
   protectedBot.use(languageFeature(i18n));
   protectedBot.use(fileCardFeature);
-  protectedBot.use(inlineFeature);
+  protectedBot.use(inlineFeature(deps.search));
   protectedBot.use(statsFeature);
   protectedBot.use(broadcastFeature(() => deps.broadcasts.kick()));
   // Last before the catch-all: plain text is a search only when no command or dialog took it.
-  protectedBot.use(searchFeature);
+  protectedBot.use(searchFeature(deps.search));
   protectedBot.use(unhandledFeature);
 
   bot.catch(({ ctx, error }) => {

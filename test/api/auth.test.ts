@@ -192,6 +192,7 @@ describe('POST /api/auth/login', () => {
       logger: createLogger({ level: 'silent', secrets: [] }),
       jwtSecret: JWT_SECRET,
       pool: { makeThumbnail: async () => Buffer.alloc(0) },
+      search: api.app.deps.search,
       thumbnails: new ThumbnailStore(api.db, api.config.dataDir),
     });
     try {

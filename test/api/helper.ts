@@ -8,6 +8,7 @@ import { type Role, roles } from '../../src/api/permissions.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { insertAccount } from '../../src/db/admins.js';
 import { type Db, openDatabase } from '../../src/db/database.js';
+import { searchFiles } from '../../src/library/search.js';
 import { makeThumbnail } from '../../src/library/thumbnail.js';
 import { ThumbnailStore } from '../../src/library/thumbnail-store.js';
 import { createLogger } from '../../src/logger.js';
@@ -74,6 +75,8 @@ export async function buildApi(options: TestApiOptions = {}): Promise<TestApi> {
     logger,
     jwtSecret: JWT_SECRET,
     pool: options.pool ?? { makeThumbnail: (input) => makeThumbnail(input) },
+    // In this thread: the search threads are tested on their own (search-pool.test.ts).
+    search: (query, searchOptions) => searchFiles(db, query, searchOptions),
     thumbnails: new ThumbnailStore(db, join(dataDir, 'thumbnails')),
   });
   options.beforeReady?.(app);
