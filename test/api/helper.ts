@@ -35,6 +35,8 @@ export interface TestApiOptions {
   env?: Record<string, string>;
   /** Defaults to thumbnails made in this thread, with no worker pool. */
   pool?: ApiDeps['pool'];
+  /** Defaults to searchFiles in this thread. */
+  search?: ApiDeps['search'];
   /** Runs before the app is ready, e.g. to add a route a test needs. */
   beforeReady?: (app: ApiInstance) => void;
 }
@@ -76,7 +78,7 @@ export async function buildApi(options: TestApiOptions = {}): Promise<TestApi> {
     jwtSecret: JWT_SECRET,
     pool: options.pool ?? { makeThumbnail: (input) => makeThumbnail(input) },
     // In this thread: the search threads are tested on their own (search-pool.test.ts).
-    search: (query, searchOptions) => searchFiles(db, query, searchOptions),
+    search: options.search ?? ((query, searchOptions) => searchFiles(db, query, searchOptions)),
     thumbnails: new ThumbnailStore(db, join(dataDir, 'thumbnails')),
   });
   options.beforeReady?.(app);
