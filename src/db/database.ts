@@ -63,8 +63,13 @@ export async function openDatabase(file: string): Promise<Db> {
  */
 export function openReadOnlyDatabase(file: string, busyTimeoutMs: number): Db {
   const sqlite = new SQLite(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
-  // As the writer's: a search reads up to a thousand rows spread across the file.
-  sqlite.pragma('cache_size = -65536');
+  try {
+    // As the writer's: a search reads up to a thousand rows spread across the file.
+    sqlite.pragma('cache_size = -65536');
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
