@@ -24,6 +24,7 @@ import { JobQueue } from './library/jobs.js';
 import { Maintenance } from './library/maintenance.js';
 import { createPool, type ProcessingPool } from './library/pool.js';
 import { processFile } from './library/processing.js';
+import { type Search, SearchPool } from './library/search-pool.js';
 import { ThumbnailStore } from './library/thumbnail-store.js';
 import { createLogger, type DestinationStream, type Logger } from './logger.js';
 import { Alerts } from './ops/alerts.js';
@@ -61,7 +62,7 @@ interface Part {
   stop(): Promise<void>;
 }
 
-/** What the parts share: one database, one worker pool. */
+/** What the parts share: one database, the worker pools. */
 interface Shared {
   config: Config;
   db: Db;
@@ -70,6 +71,8 @@ interface Shared {
   metrics: Metrics;
   scrub: (text: string) => string;
   pool: ProcessingPool;
+  /** Searches, run by the search threads. */
+  search: Search;
   thumbnails: ThumbnailStore;
   onFatal: (error: unknown) => void;
 }
@@ -93,6 +96,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const pool = createPool({
     onError: (error) => logger.error({ err: error }, 'worker pool error'),
   });
+  const searches = new SearchPool({
+    file: databaseFile(config),
+    onError: (error) => logger.error({ err: error }, 'search thread error'),
+  });
   const shared: Shared = {
     config,
     db,
@@ -100,6 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics: createMetrics(pool),
     scrub: createScrubber(secrets),
     pool,
+    search: searches.search,
     thumbnails: new ThumbnailStore(db, join(config.dataDir, 'thumbnails')),
     onFatal: options.onFatal ?? (() => undefined),
   };
@@ -119,7 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     async stop() {
       for (const part of [...parts].reverse()) await part.stop();
-      await pool.close();
+      await Promise.all([pool.close(), searches.close()]);
       await db.destroy();
     },
   };
@@ -214,6 +222,7 @@ function createBotPart(shared: Shared): Part {
     metrics,
     scrub: shared.scrub,
     sessionsDir,
+    search: shared.search,
     processing: jobs,
     settings,
     broadcasts,
@@ -319,13 +328,13 @@ function createBotPart(shared: Shared): Part {
 
 /** The admin HTTP API, listening on API_HOST:API_PORT. */
 async function createApiPart(shared: Shared, jwtSecret: string): Promise<Part> {
-  const { config, db, logger, metrics, pool, thumbnails } = shared;
+  const { config, db, logger, metrics, pool, search, thumbnails } = shared;
   // Loaded only here: a bot-only process (APP_ROLE=bot) never loads Fastify and its plugins.
   const { createApi } = await import('./api/app.js');
   let api: ApiInstance | undefined;
   return {
     async start() {
-      api = await createApi({ config, db, logger, metrics, jwtSecret, pool, thumbnails });
+      api = await createApi({ config, db, logger, metrics, jwtSecret, pool, search, thumbnails });
       const url = await api.listen({ host: config.api.host, port: config.api.port });
       logger.info({ url }, 'admin API listening');
     },

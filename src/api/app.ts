@@ -8,6 +8,7 @@ import Fastify, {
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { ProcessingPool } from '../library/pool.js';
+import type { Search } from '../library/search-pool.js';
 import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -41,6 +42,8 @@ export interface ApiDeps {
   /** From resolveJwtSecret(config) (src/api/secret.ts). */
   jwtSecret: string;
   pool: Pick<ProcessingPool, 'makeThumbnail'>;
+  /** The bot's search (the search threads), for GET /api/files?q=. */
+  search: Search;
   thumbnails: ThumbnailStore;
 }
 

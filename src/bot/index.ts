@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Processing } from '../library/jobs.js';
 import type { ProcessingPool } from '../library/pool.js';
+import type { Search } from '../library/search-pool.js';
 import type { ThumbnailStore } from '../library/thumbnail-store.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -44,6 +45,8 @@ export interface BotDeps {
   scrub: (text: string) => string;
   sessionsDir: string;
   processing: Processing;
+  /** The library search (the search threads). */
+  search: Search;
   /** The settings in force, re-read from the database while the bot runs. */
   settings: LiveSettings;
   pool: Pick<ProcessingPool, 'fetchThumbnail'>;
@@ -109,11 +112,11 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
     ['help', helpFeature],
     ['language', languageFeature(i18n)],
     ['file-card', fileCardFeature],
-    ['inline', inlineFeature],
+    ['inline', inlineFeature(deps.search)],
     ['stats', statsFeature],
     ['broadcast', broadcastFeature(() => deps.broadcasts.kick())],
     // Last before the catch-all: plain text is a search only when no command or dialog took it.
-    ['search', searchFeature],
+    ['search', searchFeature(deps.search)],
     ['unhandled', unhandledFeature],
   ];
   for (const [name, feature] of features) protectedBot.use(measured.feature(name, feature));

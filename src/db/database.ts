@@ -56,6 +56,23 @@ export async function openDatabase(file: string): Promise<Db> {
   return db;
 }
 
+/**
+ * A read-only connection to a database {@link openDatabase} made (it must exist, migrated and in
+ * WAL mode, so it reads alongside the writer without blocking it), for the search threads.
+ * `busyTimeoutMs` bounds the rare wait for a lock a reader needs (a WAL recovery).
+ */
+export function openReadOnlyDatabase(file: string, busyTimeoutMs: number): Db {
+  const sqlite = new SQLite(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+  try {
+    // As the writer's: a search reads up to a thousand rows spread across the file.
+    sqlite.pragma('cache_size = -65536');
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
 /** A database file SQLite cannot trust: start-up stops rather than make it worse. */
 export class DatabaseDamagedError extends Error {
   constructor(file: string, detail: string) {

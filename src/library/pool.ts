@@ -3,13 +3,13 @@
 import 'sharp';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ProcessedCopy } from '../db/files.js';
 import { createScrubber } from '../scrub.js';
 import { ThumbnailError } from './thumbnail.js';
+import { workerExecArgv, workerPath } from './worker-files.js';
 import type {
   ProcessFailure,
   ProcessFileTask,
@@ -20,31 +20,6 @@ import type {
   WorkerEvent,
   WorkerOutcome,
 } from './worker-messages.js';
-
-/**
- * Worker files are found next to this module's folder, with this module's own extension:
- * `.ts` while the project runs through tsx (`node --import tsx`, `tsx --test`), `.js` if it
- * is ever compiled. Worker threads inherit the parent's execArgv, so tsx's `--import` hook
- * (or the tsx CLI's `--require`/`--import` pair) loads the `.ts` worker in each thread too;
- * piscina require()s it first, so tsx compiles it to CommonJS (no top-level await in
- * workers). When the parent runs TypeScript without tsx on its command line (tsx's
- * register() API), the threads get `--import tsx` added (resolved from the working
- * directory, the project root under npm and PM2). Verified under `tsx --test` by
- * test/unit/library/pool.test.ts, and by hand under `node --import tsx` and register().
- */
-const EXTENSION = extname(fileURLToPath(import.meta.url));
-const WORKERS = new URL('../../workers/', import.meta.url);
-
-/** The absolute path of a worker file (`process-file` -> `.../workers/process-file.ts`). */
-export function workerPath(name: 'process-file' | 'thumbnail'): string {
-  return fileURLToPath(new URL(`${name}${EXTENSION}`, WORKERS));
-}
-
-function workerExecArgv(): string[] | undefined {
-  if (EXTENSION !== '.ts') return undefined;
-  if (process.execArgv.some((arg) => /[\\/]tsx[\\/]|^tsx$/.test(arg))) return undefined;
-  return [...process.execArgv, '--import', 'tsx'];
-}
 
 /** Options of {@link createPool}. */
 export interface PoolOptions {

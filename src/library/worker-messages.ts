@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ProcessedCopy } from '../db/files.js';
 import type { FileKind } from '../db/schema.js';
+import type { SearchOptions } from './search.js';
 import type { ThumbnailRefusal } from './thumbnail.js';
 
 // What crosses the thread boundary between the pool (src/library/pool.ts) and the worker
@@ -88,3 +89,16 @@ export type ThumbnailTask = { input: Uint8Array } | { image: TelegramImage };
 export type ThumbnailOutcome =
   | { ok: true; jpeg: Uint8Array }
   | { ok: false; reason: ThumbnailRefusal; message: string };
+
+/** One search, run in a search thread (workers/search.ts) on its read-only connection. */
+export interface SearchTask {
+  query: string;
+  options: SearchOptions;
+}
+
+/** What every search thread is started with (its workerData). */
+export interface SearchWorkerData {
+  /** The database file, opened read-only. */
+  file: string;
+  busyTimeoutMs: number;
+}

@@ -194,6 +194,7 @@ describe('POST /api/auth/login', () => {
       metrics: createMetrics(),
       jwtSecret: JWT_SECRET,
       pool: { makeThumbnail: async () => Buffer.alloc(0) },
+      search: api.app.deps.search,
       thumbnails: new ThumbnailStore(api.db, api.config.dataDir),
     });
     try {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addFile, findFile } from '../../src/db/files.js';
 import { searchFiles } from '../../src/library/search.js';
+import { SearchUnavailableError } from '../../src/library/search-pool.js';
 import { buildApi, type TestApi } from './helper.js';
 import { auditRows, call } from './resources.js';
 
@@ -184,5 +185,31 @@ describe('/api/files', () => {
     const [row] = await auditRows(api, 'files.delete');
     assert.equal(row?.before.title, 'Grammar Podcast');
     assert.equal(row?.after, null);
+  });
+});
+
+describe('/api/files when no search thread answers', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await buildApi({
+      search: async () => {
+        throw new SearchUnavailableError('timeout');
+      },
+    });
+    await addFile(api.db, file('English Grammar', 'document'));
+  });
+  after(() => api.close());
+
+  it('answers 503 with Retry-After; the list without a query still works', async () => {
+    const found = await call(api, 'viewer', 'GET', '/api/files?q=gram');
+    assert.equal(found.statusCode, 503);
+    assert.equal(found.headers['retry-after'], '1');
+    assert.deepEqual(found.json(), {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'Service Unavailable',
+    });
+    const listed = await call(api, 'viewer', 'GET', '/api/files');
+    assert.equal(listed.json().total, 1);
   });
 });

@@ -8,6 +8,7 @@ import { type Role, roles } from '../../src/api/permissions.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { insertAccount } from '../../src/db/admins.js';
 import { type Db, openDatabase } from '../../src/db/database.js';
+import { searchFiles } from '../../src/library/search.js';
 import { makeThumbnail } from '../../src/library/thumbnail.js';
 import { ThumbnailStore } from '../../src/library/thumbnail-store.js';
 import { createLogger } from '../../src/logger.js';
@@ -35,6 +36,8 @@ export interface TestApiOptions {
   env?: Record<string, string>;
   /** Defaults to thumbnails made in this thread, with no worker pool. */
   pool?: ApiDeps['pool'];
+  /** Defaults to searchFiles in this thread. */
+  search?: ApiDeps['search'];
   /** Runs before the app is ready, e.g. to add a route a test needs. */
   beforeReady?: (app: ApiInstance) => void;
 }
@@ -76,6 +79,8 @@ export async function buildApi(options: TestApiOptions = {}): Promise<TestApi> {
     metrics: createMetrics(),
     jwtSecret: JWT_SECRET,
     pool: options.pool ?? { makeThumbnail: (input) => makeThumbnail(input) },
+    // In this thread: the search threads are tested on their own (search-pool.test.ts).
+    search: options.search ?? ((query, searchOptions) => searchFiles(db, query, searchOptions)),
     thumbnails: new ThumbnailStore(db, join(dataDir, 'thumbnails')),
   });
   options.beforeReady?.(app);

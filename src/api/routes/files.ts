@@ -9,7 +9,7 @@ import {
   updateFileDetails,
 } from '../../db/files.js';
 import { withSuffix } from '../../library/file-types.js';
-import { searchFiles } from '../../library/search.js';
+import { SearchUnavailableError } from '../../library/search-pool.js';
 import { timed } from '../../ops/metrics.js';
 import { environmentSettings, readSettings } from '../../settings.js';
 import { ApiError } from '../errors.js';
@@ -18,6 +18,8 @@ import { FileChange, FileItem, FileQuery, fileItem } from '../schemas/files.js';
 
 const notFound = (id: number) => new ApiError(404, `file ${id} not found`);
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+/** How long a client should wait before asking again when no search thread answered in time. */
+const SEARCH_RETRY_SECONDS = 1;
 
 /** The library: search or list, read, edit, delete, reprocess. */
 const files: FastifyPluginAsyncTypebox = async (app) => {
@@ -35,15 +37,19 @@ const files: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['files'],
         summary: 'Search the library as the bot does, or list it newest first',
         querystring: FileQuery,
-        response: { 200: Paged(FileItem), ...errors },
+        response: { 200: Paged(FileItem), 503: ErrorResponse, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { q, type, page, pageSize } = request.query;
       if (q?.trim()) {
         const result = await timed(app.deps.metrics.searchSeconds, { source: 'api' }, () =>
-          searchFiles(db, q, { page, pageSize, type, clamp: false }),
-        );
+          app.deps.search(q, { page, pageSize, type, clamp: false }),
+        ).catch((error: unknown) => {
+          if (!(error instanceof SearchUnavailableError)) throw error;
+          reply.header('retry-after', String(SEARCH_RETRY_SECONDS));
+          throw new ApiError(503, 'the search is busy; try again');
+        });
         return { items: result.items.map(fileItem), total: result.total, page, pageSize };
       }
       const { items, total } = await listFiles(db, { ...pageWindow(request.query), type });

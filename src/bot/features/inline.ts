@@ -5,10 +5,10 @@ import type { LibraryFile } from '../../db/schema.js';
 import { touchUser } from '../../db/users.js';
 import { sendable } from '../../library/catalogue.js';
 import { formatSize } from '../../library/format.js';
-import { searchFiles } from '../../library/search.js';
-import { timed } from '../../ops/metrics.js';
+import type { Search } from '../../library/search-pool.js';
 import type { Context } from '../context.js';
 import { clip } from '../text-limits.js';
+import { searchOrNothing } from './search.js';
 import { fileLink } from './start.js';
 
 // Telegram takes at most 50 results an answer; 20 keeps answers small while typing.
@@ -29,38 +29,51 @@ const FILE_RESULT = /^f(\d+)$/;
  * protected nor deleted by the bot, so with PROTECT_CONTENT or AUTO_DELETE_MINUTES the
  * results are links that open the file's card in the bot instead.
  */
-export const inlineFeature = new Composer<Context>();
+export function inlineFeature(search: Search): Composer<Context> {
+  const feature = new Composer<Context>();
 
-inlineFeature.on('inline_query', async (ctx) => {
-  const { query, offset } = ctx.inlineQuery;
-  const page = Number.parseInt(offset, 10) || 1;
-  const result =
-    query.trim() === ''
-      ? undefined
-      : await timed(ctx.metrics.searchSeconds, { source: 'inline' }, () =>
-          searchFiles(ctx.db, query, { page, pageSize: PAGE_SIZE }),
-        );
-  const files = result?.items ?? [];
-  const more = result !== undefined && result.page < result.pages;
-  await ctx.answerInlineQuery(
-    files.map((file) => (linksOnly(ctx) ? asLink(ctx, file) : asFile(ctx, file))),
-    {
-      cache_time: CACHE_SECONDS,
-      // Force-subscribe answers differ per user: a shared cached answer would leak files.
-      is_personal: ctx.settings.forceSubChannels.length > 0,
-      next_offset: more ? String(page + 1) : '',
-    },
-  );
-});
+  feature.on('inline_query', async (ctx) => {
+    const { query, offset } = ctx.inlineQuery;
+    const page = Number.parseInt(offset, 10) || 1;
+    let files: LibraryFile[] = [];
+    let more = false;
+    if (query.trim() !== '') {
+      const result = await searchOrNothing(ctx, search, 'inline', query, {
+        page,
+        pageSize: PAGE_SIZE,
+      });
+      if (!result) {
+        // Not cached, so the next keystroke searches again; the button says why nothing came.
+        return ctx.answerInlineQuery([], {
+          cache_time: 0,
+          is_personal: true,
+          button: { text: ctx.t('search-unavailable-short'), start_parameter: 'search' },
+        });
+      }
+      files = result.items;
+      more = result.page < result.pages;
+    }
+    await ctx.answerInlineQuery(
+      files.map((file) => (linksOnly(ctx) ? asLink(ctx, file) : asFile(ctx, file))),
+      {
+        cache_time: CACHE_SECONDS,
+        // Force-subscribe answers differ per user: a shared cached answer would leak files.
+        is_personal: ctx.settings.forceSubChannels.length > 0,
+        next_offset: more ? String(page + 1) : '',
+      },
+    );
+  });
 
-inlineFeature.on('chosen_inline_result', async (ctx) => {
-  const file = ctx.chosenInlineResult.result_id.match(FILE_RESULT);
-  if (!file) return;
-  // Choosing a file is a download: the chooser becomes a user, whom the download is counted to.
-  await touchUser(ctx.db, ctx.from);
-  await recordDownload(ctx.db, ctx.from.id, Number(file[1]));
-  ctx.metrics.downloads.inc({ source: 'inline' });
-});
+  feature.on('chosen_inline_result', async (ctx) => {
+    const file = ctx.chosenInlineResult.result_id.match(FILE_RESULT);
+    if (!file) return;
+    // Choosing a file is a download: the chooser becomes a user, whom the download is counted to.
+    await touchUser(ctx.db, ctx.from);
+    await recordDownload(ctx.db, ctx.from.id, Number(file[1]));
+    ctx.metrics.downloads.inc({ source: 'inline' });
+  });
+  return feature;
+}
 
 function linksOnly(ctx: Context): boolean {
   return ctx.settings.protectContent || ctx.settings.autoDeleteMinutes > 0;

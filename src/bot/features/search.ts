@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Composer } from 'grammy';
-import { type SearchResult, searchFiles } from '../../library/search.js';
+import type { SearchOptions, SearchResult } from '../../library/search.js';
+import { type Search, SearchUnavailableError } from '../../library/search-pool.js';
 import { timed } from '../../ops/metrics.js';
 import { ignoreApiError } from '../../telegram-errors.js';
 import { pageData } from '../callback-data.js';
@@ -19,39 +20,69 @@ const SHOWN_QUERY_LENGTH = 60;
  * files, ten a page, each a button opening its card. Registered after every other feature,
  * so commands and dialogs get their text first.
  */
-export const searchFeature = new Composer<Context>();
-const privateChat = searchFeature.chatType('private');
+export function searchFeature(search: Search): Composer<Context> {
+  const feature = new Composer<Context>();
+  const privateChat = feature.chatType('private');
 
-privateChat.command('search', async (ctx) => {
-  const query = ctx.match.trim();
-  if (query === '') return ctx.reply(ctx.t('search-usage'));
-  await showResults(ctx, query);
-});
+  privateChat.command('search', async (ctx) => {
+    const query = ctx.match.trim();
+    if (query === '') return ctx.reply(ctx.t('search-usage'));
+    await showResults(ctx, search, query);
+  });
 
-privateChat.callbackQuery(pageData.filter, async (ctx) => {
-  const { page, key } = pageData.unpack(ctx.callbackQuery.data);
-  const query = ctx.session.searches?.find((search) => search.key === key)?.query;
-  if (query === undefined) {
-    return ctx.answerCallbackQuery({ text: ctx.t('search-expired'), show_alert: true });
+  privateChat.callbackQuery(pageData.filter, async (ctx) => {
+    const { page, key } = pageData.unpack(ctx.callbackQuery.data);
+    const query = ctx.session.searches?.find((kept) => kept.key === key)?.query;
+    if (query === undefined) {
+      return ctx.answerCallbackQuery({ text: ctx.t('search-expired'), show_alert: true });
+    }
+    const result = await searchOrNothing(ctx, search, 'chat', query, { page });
+    if (!result) {
+      return ctx.answerCallbackQuery({ text: ctx.t('search-unavailable'), show_alert: true });
+    }
+    await ctx.answerCallbackQuery();
+    // Files may have been deleted since: a search that now finds nothing says so in place.
+    const text = result.total === 0 ? emptyText(ctx, query) : resultsText(ctx, query, result);
+    await ctx
+      .editMessageText(text, { reply_markup: searchResultsKeyboard(ctx, result, key) })
+      .catch(ignoreApiError('notModified'));
+  });
+
+  privateChat.on('message:text', async (ctx, next) => {
+    // Unknown commands go on to the catch-all; texts sent through inline mode are not queries.
+    if (ctx.message.text.startsWith('/') || ctx.message.via_bot) return next();
+    await showResults(ctx, search, ctx.message.text);
+  });
+  return feature;
+}
+
+/**
+ * The search's result, or undefined when no search thread answered in time (or at all): the
+ * caller then asks the user to try again, rather than leave the chat without an answer.
+ */
+export async function searchOrNothing(
+  ctx: Context,
+  search: Search,
+  source: 'chat' | 'inline',
+  query: string,
+  options?: SearchOptions,
+): Promise<SearchResult | undefined> {
+  try {
+    return await timed(ctx.metrics.searchSeconds, { source }, () => search(query, options));
+  } catch (error) {
+    if (!(error instanceof SearchUnavailableError)) throw error;
+    ctx.logger.warn({ err: error }, 'search unavailable');
+    return undefined;
   }
-  const result = await search(ctx, query, page);
-  await ctx.answerCallbackQuery();
-  // Files may have been deleted since: a search that now finds nothing says so in place.
-  const text = result.total === 0 ? emptyText(ctx, query) : resultsText(ctx, query, result);
-  await ctx
-    .editMessageText(text, { reply_markup: searchResultsKeyboard(ctx, result, key) })
-    .catch(ignoreApiError('notModified'));
-});
+}
 
-privateChat.on('message:text', async (ctx, next) => {
-  // Unknown commands go on to the catch-all; texts sent through inline mode are not queries.
-  if (ctx.message.text.startsWith('/') || ctx.message.via_bot) return next();
-  await showResults(ctx, ctx.message.text);
-});
-
-async function showResults(ctx: Context, text: string): Promise<void> {
+async function showResults(ctx: Context, search: Search, text: string): Promise<void> {
   const query = text.trim().slice(0, MAX_QUERY_LENGTH);
-  const result = await search(ctx, query);
+  const result = await searchOrNothing(ctx, search, 'chat', query);
+  if (!result) {
+    await ctx.reply(ctx.t('search-unavailable'));
+    return;
+  }
   if (result.total === 0) {
     await ctx.reply(emptyText(ctx, query));
     return;
@@ -60,13 +91,6 @@ async function showResults(ctx: Context, text: string): Promise<void> {
   await ctx.reply(resultsText(ctx, query, result), {
     reply_markup: searchResultsKeyboard(ctx, result, key),
   });
-}
-
-/** A search from the chat (a query, or a page turn), timed for the metrics. */
-function search(ctx: Context, query: string, page?: number): Promise<SearchResult> {
-  return timed(ctx.metrics.searchSeconds, { source: 'chat' }, () =>
-    searchFiles(ctx.db, query, { page }),
-  );
 }
 
 function resultsText(ctx: Context, query: string, result: SearchResult): string {

@@ -22,6 +22,8 @@ search-empty =
     Tip: try the beginning of a word or a shorter word, and check the spelling. You can search in Latin or Cyrillic letters.
 search-usage = Tell me what to look for, e.g. /search grammar. Or just send the word.
 search-expired = This search has expired. Please send your query again.
+search-unavailable = ⏳ The search is busy right now. Please try again in a moment.
+search-unavailable-short = ⏳ Search is busy, try again
 
 card-title = { $type ->
         [audio] 🎧

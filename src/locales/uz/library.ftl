@@ -19,6 +19,8 @@ search-empty =
     Maslahat: so'zning boshini yoki qisqaroq so'zni yozib ko'ring va imloni tekshiring. Lotin va kirill yozuvida qidirish mumkin.
 search-usage = Nimani qidirish kerakligini yozing, masalan: /search grammatika. Yoki shunchaki so'zni yuboring.
 search-expired = Bu qidiruv eskirib qolgan. So'zni qaytadan yuboring.
+search-unavailable = ⏳ Qidiruv hozir band. Birozdan keyin qayta urinib ko'ring.
+search-unavailable-short = ⏳ Qidiruv band, qayta urinib ko'ring
 
 card-title = { $type ->
         [audio] 🎧

@@ -12,9 +12,9 @@ import {
   ProcessFileError,
   type ProcessingPool,
   type ProgressEvent,
-  workerPath,
 } from '../../../src/library/pool.js';
 import { DEFAULT_THUMBNAIL_PATH, ThumbnailError } from '../../../src/library/thumbnail.js';
+import { workerPath } from '../../../src/library/worker-files.js';
 import type { TelegramImage } from '../../../src/library/worker-messages.js';
 import { Emulator } from '../../emulator/index.js';
 import { inspectJpeg } from '../../emulator/jpeg.js';
