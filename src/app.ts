@@ -11,7 +11,7 @@ import { deleteMessageQuietly } from './bot/delete-message.js';
 import { createI18n } from './bot/i18n.js';
 import { createBot } from './bot/index.js';
 import { createJobNotifier } from './bot/job-notices.js';
-import { Outbox } from './bot/outbox.js';
+import { type MessageLimits, Outbox } from './bot/outbox.js';
 import { createPolling } from './bot/updates/polling.js';
 import type { UpdateSource } from './bot/updates/source.js';
 import { createWebhook } from './bot/updates/webhook.js';
@@ -50,6 +50,8 @@ export interface App {
 }
 
 export interface AppOptions {
+  /** The message limits the bot keeps to: Telegram's, unless a test server has others. */
+  messageLimits?: MessageLimits;
   /** A part failed for good (polling ended): the caller should stop and exit non-zero. */
   onFatal?: (error: unknown) => void;
   /** Where log lines go instead of standard output (tests read them; ignored with LOG_FILE). */
@@ -75,6 +77,7 @@ interface Shared {
   search: Search;
   thumbnails: ThumbnailStore;
   onFatal: (error: unknown) => void;
+  messageLimits: MessageLimits | undefined;
 }
 
 /** The composition root: builds every part the config's role asks for; nothing starts yet. */
@@ -110,6 +113,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     search: searches.search,
     thumbnails: new ThumbnailStore(db, join(config.dataDir, 'thumbnails')),
     onFatal: options.onFatal ?? (() => undefined),
+    messageLimits: options.messageLimits,
   };
   // The API starts first: once the bot polls, nothing heavy loads on its thread any more.
   const parts: Part[] = [];
@@ -153,7 +157,7 @@ function createBotPart(shared: Shared): Part {
   countApiCalls(notices, metrics.apiCalls);
   configureApi(notices, logger, botApiRetry(config.apiTimeoutMs));
   // Every client's messages take turns within Telegram's limits, people's answers first.
-  const outbox = new Outbox();
+  const outbox = new Outbox(shared.messageLimits);
   outbox.install(notices, 'replies');
   const alerts = new Alerts({
     db,

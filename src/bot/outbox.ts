@@ -5,7 +5,18 @@ import type { Api } from 'grammy';
  * for the whole bot, and about one a second to one chat with short bursts. Paid broadcasts
  * (allow_paid_broadcast) have a budget of their own and skip the bot-wide limit.
  */
-export const MESSAGE_LIMITS = { perSecond: 30, perChatPerSecond: 1, perChatBurst: 3 };
+export const MESSAGE_LIMITS: MessageLimits = {
+  perSecond: 30,
+  perChatPerSecond: 1,
+  perChatBurst: 3,
+};
+
+/** Message limits; a rate of Infinity is no limit. */
+export interface MessageLimits {
+  perSecond: number;
+  perChatPerSecond: number;
+  perChatBurst: number;
+}
 
 /**
  * A chat's message that had to wait goes this much later than the bucket says: Telegram counts
@@ -26,8 +37,13 @@ export type Sender = 'replies' | 'broadcast';
  * since the limits are the bot's, not a client's; a chat's messages keep their order.
  */
 export class Outbox {
-  private readonly global = new Turns(1000 / MESSAGE_LIMITS.perSecond);
+  private readonly global: Turns;
   private readonly chats = new Map<string, ChatBucket>();
+
+  /** Telegram's limits, unless a test server has others. */
+  constructor(private readonly limits: MessageLimits = MESSAGE_LIMITS) {
+    this.global = new Turns(1000 / limits.perSecond);
+  }
 
   /** Makes `api`'s messages wait for their turn (install it last: a wait is no timeout). */
   install(api: Api, sender: Sender): void {
@@ -40,7 +56,9 @@ export class Outbox {
       return (async () => {
         if (!fields.allow_paid_broadcast) await this.global.take(sender);
         // Inline messages (inline_message_id) have no chat: only the bot-wide limit applies.
-        if (fields.chat_id !== undefined) await this.chat(String(fields.chat_id)).take();
+        if (fields.chat_id !== undefined && Number.isFinite(this.limits.perChatPerSecond)) {
+          await this.chat(String(fields.chat_id)).take();
+        }
         return prev(method, payload, signal);
       })();
     });
@@ -53,7 +71,7 @@ export class Outbox {
       if (this.chats.size >= 1000) {
         for (const [key, value] of this.chats) if (value.idle()) this.chats.delete(key);
       }
-      bucket = new ChatBucket(MESSAGE_LIMITS.perChatPerSecond, MESSAGE_LIMITS.perChatBurst);
+      bucket = new ChatBucket(this.limits.perChatPerSecond, this.limits.perChatBurst);
       this.chats.set(id, bucket);
     }
     return bucket;

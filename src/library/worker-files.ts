@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
  * (or the tsx CLI's `--require`/`--import` pair) loads the `.ts` worker in each thread too;
  * piscina require()s it first, so tsx compiles it to CommonJS (no top-level await in
  * workers). When the parent runs TypeScript without tsx on its command line (tsx's
- * register() API), the threads get `--import tsx` added (resolved from the working
- * directory, the project root under npm and PM2). Verified under `tsx --test` by
+ * register() API), the threads get `--import tsx` (resolved from the working directory, the
+ * project root under npm and PM2). Verified under `tsx --test` by
  * test/unit/library/pool.test.ts and search-pool.test.ts, and by hand under
  * `node --import tsx` and register().
  */
@@ -21,9 +21,26 @@ export function workerPath(name: 'process-file' | 'thumbnail' | 'search'): strin
   return fileURLToPath(new URL(`${name}${EXTENSION}`, WORKERS));
 }
 
-/** The worker threads' execArgv: the parent's, with tsx's hook added if the parent lacks it. */
+const TSX = /[\\/]tsx[\\/]|^tsx$/;
+
+/**
+ * The worker threads' execArgv: only tsx's hooks, so that they load `.ts` workers, and
+ * `--import tsx` if the parent lacks them. The parent's other flags stay in the main thread:
+ * a preloaded module (a probe, an agent) would run again in every thread, ahead of tsx there.
+ */
 export function workerExecArgv(): string[] | undefined {
   if (EXTENSION !== '.ts') return undefined;
-  if (process.execArgv.some((arg) => /[\\/]tsx[\\/]|^tsx$/.test(arg))) return undefined;
-  return [...process.execArgv, '--import', 'tsx'];
+  const args = process.execArgv;
+  const hooks: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const next = args[i + 1] ?? '';
+    if (/^(--import|--require|-r)$/.test(arg) && TSX.test(next)) {
+      hooks.push(arg, next);
+      i++;
+    } else if (/^--(import|require)=/.test(arg) && TSX.test(arg.slice(arg.indexOf('=') + 1))) {
+      hooks.push(arg);
+    }
+  }
+  return hooks.length > 0 ? hooks : ['--import', 'tsx'];
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { User } from 'grammy/types';
 import { type App, createApp } from '../../src/app.js';
+import type { MessageLimits } from '../../src/bot/outbox.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type Db, openDatabase } from '../../src/db/database.js';
 import { type CallRecord, Emulator } from '../emulator/index.js';
@@ -118,8 +119,9 @@ export class AppInTest extends RunningBot {
   private stopped: Promise<number> | undefined;
   private code = 0;
 
-  async start(config: Config): Promise<void> {
+  async start(config: Config, messageLimits: MessageLimits): Promise<void> {
     this.app = await createApp(config, {
+      messageLimits,
       // main.ts stops and exits 1; here the stop resolves with 1.
       onFatal: () => {
         this.code = 1;
@@ -208,7 +210,14 @@ export async function startApp(
   // pino's file transport writes standard output from a thread of its own, past the capture.
   if (env.LOG_FILE) throw new Error('LOG_FILE needs a real process: startWorld({ process: true })');
   const bot = new AppInTest(dataDir);
-  await untilStarted(emu, bot, env, () => bot.start(loadConfig(env)));
+  // The bot keeps to the emulator's limits (a test may lift one), as it would to Telegram's.
+  const { globalRate, perChatRate, perChatBurst } = emu.limits;
+  const limits = {
+    perSecond: globalRate ?? Number.POSITIVE_INFINITY,
+    perChatPerSecond: perChatRate ?? Number.POSITIVE_INFINITY,
+    perChatBurst,
+  };
+  await untilStarted(emu, bot, env, () => bot.start(loadConfig(env), limits));
   return bot;
 }
 

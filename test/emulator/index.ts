@@ -364,6 +364,11 @@ export class Emulator {
     this.faults.restarting(seconds);
   }
 
+  /** The flood limits in force. */
+  get limits(): Readonly<RateLimits> {
+    return this.state.limiter.current;
+  }
+
   /** Changes flood limits at run time (buckets start full again). */
   setLimits(changes: LimitChanges): void {
     this.state.limiter.set(changes);

@@ -50,6 +50,11 @@ export class RateLimiter {
     this.reset();
   }
 
+  /** The limits in force. */
+  get current(): Readonly<RateLimits> {
+    return this.limits;
+  }
+
   /** Changes limits at run time; buckets restart full. */
   set(changes: Partial<RateLimits>): void {
     this.limits = { ...this.limits, ...changes };
