@@ -28,6 +28,7 @@ import { errorHandler } from './handlers/error.js';
 import { attachContext } from './middlewares/context.js';
 import { DEFAULT_FLOOD, type FloodOptions, floodLimit } from './middlewares/flood.js';
 import { InFlight } from './middlewares/in-flight.js';
+import { sessionBeforeReplies } from './middlewares/session-first.js';
 import { userMiddleware } from './middlewares/user.js';
 import { answerCallbackQueriesQuietly } from './query-answers.js';
 import { AtomicFileAdapter } from './session-storage.js';
@@ -92,12 +93,9 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
   protectedBot.use(i18n);
   protectedBot.use(floodLimit(deps.flood ?? DEFAULT_FLOOD));
   protectedBot.use(sequentialize((ctx) => (ctx.chat ?? ctx.from)?.id.toString()));
-  protectedBot.use(
-    session({
-      initial: (): SessionData => ({}),
-      storage: new AtomicFileAdapter<SessionData>(deps.sessionsDir, logger),
-    }),
-  );
+  const sessions = new AtomicFileAdapter<SessionData>(deps.sessionsDir, logger);
+  protectedBot.use(session({ initial: (): SessionData => ({}), storage: sessions }));
+  protectedBot.use(sessionBeforeReplies(sessions));
   protectedBot.use(memberStatusFeature);
   protectedBot.use(forceSubscribeFeature(subscriptions));
   protectedBot.use(startFeature);
