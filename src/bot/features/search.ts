@@ -39,7 +39,7 @@ privateChat.callbackQuery(pageData.filter, async (ctx) => {
   const text = result.total === 0 ? emptyText(ctx, query) : resultsText(ctx, query, result);
   await ctx
     .editMessageText(text, { reply_markup: searchResultsKeyboard(ctx, result, key) })
-    .catch(ignoreApiError('notModified'));
+    .catch(ignoreApiError('notModified', 'messageGone'));
 });
 
 privateChat.on('message:text', async (ctx, next) => {
