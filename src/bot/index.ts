@@ -30,7 +30,8 @@ import { DEFAULT_FLOOD, type FloodOptions, floodLimit } from './middlewares/floo
 import { InFlight } from './middlewares/in-flight.js';
 import { sessionBeforeReplies } from './middlewares/session-first.js';
 import { userMiddleware } from './middlewares/user.js';
-import { answerCallbackQueriesQuietly } from './query-answers.js';
+import { wellFormed } from './middlewares/well-formed.js';
+import { answerQueriesQuietly } from './query-answers.js';
 import { AtomicFileAdapter } from './session-storage.js';
 import { Subscriptions } from './subscriptions.js';
 
@@ -75,7 +76,7 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
     },
   });
   configureApi(bot.api, logger, BOT_API_RETRY);
-  bot.api.config.use(answerCallbackQueriesQuietly(logger));
+  bot.api.config.use(answerQueriesQuietly(logger));
 
   const { i18n } = deps;
   const inFlight = new InFlight();
@@ -88,6 +89,7 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
 
   bot.use(inFlight.middleware);
   bot.use(attachContext(deps));
+  bot.use(wellFormed);
   const protectedBot = bot.errorBoundary(errorHandler(i18n, deps.scrub));
   protectedBot.use(userMiddleware);
   protectedBot.use(i18n);
