@@ -5,7 +5,7 @@ import type { Message, User } from 'grammy/types';
 import type { CallRecord } from '../emulator/index.js';
 import { apiClient } from './api-client.js';
 import { random, seedFrom } from './crash-run.js';
-import { eventually, startWorld, type World } from './harness.js';
+import { BotProcess, eventually, startWorld, type World } from './harness.js';
 import { addTestFile } from './library-helpers.js';
 
 // FUZZ_SEED replays a run (its seed is printed); FUZZ_UPDATES and FUZZ_REQUESTS set its size.
@@ -157,6 +157,8 @@ describe('fuzz: random and malformed input', () => {
       env: { ADMIN_IDS: String(ADMIN_ID), ADMIN_USERNAME: 'root', ADMIN_PASSWORD: PASSWORD },
       // Garbage is the fault under test: Telegram's flood limits are lifted.
       emulator: { globalRate: null, perChatRate: null },
+      // A real process: a crash, and an unhandled rejection main.ts logs, show there.
+      process: true,
     });
     admin = world.emu.user({ id: ADMIN_ID, first_name: 'Admin', language_code: 'en' });
     users = Array.from({ length: 5 }, (_, n) =>
@@ -194,7 +196,7 @@ describe('fuzz: random and malformed input', () => {
   /** The bot is alive, answers a newcomer, and never apologised or recorded an error. */
   async function assertHealthy(): Promise<void> {
     const { emu, bot } = world;
-    assert.equal(bot.child.exitCode, null, 'the bot is running');
+    assert.ok(bot instanceof BotProcess && bot.child.exitCode === null, 'the bot is running');
     const newcomer = emu.user({ first_name: 'After', language_code: 'en' });
     await world.ask(newcomer, '/help', HELP);
     const failures = bot.output.filter((line) =>

@@ -85,11 +85,20 @@ describe('sessions on disk', () => {
     await world.ask(admin, '/cancel', /^Cancelled\./);
     await eventually(async () => !(await sessionFiles(sessionsDir)).length, 'no session file');
   });
+});
+
+describe('sessions and kill -9', () => {
+  let world: World;
+  before(async () => {
+    // A kill -9 needs a real process.
+    world = await startWorld({ env: { ADMIN_IDS: String(ADMIN) }, process: true });
+  });
+  after(() => world.close());
 
   it('puts a dialog step on disk before its reply: a kill while the reply travels keeps it', async () => {
     const { emu } = world;
     const admin = emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
-    const file = sessionPath(sessionsDir, String(ADMIN));
+    const file = sessionPath(join(world.bot.dataDir, 'sessions'), String(ADMIN));
     const step = async () => JSON.parse(await readFile(file, 'utf8').catch(() => '{}')).upload;
     // The prompt takes 5 s to reach Telegram; its step must be on disk before then, or a
     // kill -9 meanwhile would forget a step the admin is (or is about to be) looking at.

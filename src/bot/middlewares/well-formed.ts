@@ -1,5 +1,6 @@
 import type { MiddlewareFn } from 'grammy';
 import type { Context } from '../context.js';
+import type { ALLOWED_UPDATES } from '../updates/source.js';
 
 interface Shape {
   [field: string]: 'number' | 'string' | Shape;
@@ -10,10 +11,10 @@ const chat: Shape = { id: 'number', type: 'string' };
 const member: Shape = { status: 'string', user };
 
 /**
- * The fields every handler may count on, per update type the bot asks for (app.ts,
+ * The fields every handler may count on, per update type the bot asks for (updates/source.ts,
  * ALLOWED_UPDATES), as the Bot API documents them as always present.
  */
-const SHAPES: Record<string, Shape> = {
+const SHAPES: Record<(typeof ALLOWED_UPDATES)[number], Shape> = {
   message: { message_id: 'number', date: 'number', chat },
   callback_query: { id: 'string', from: user, chat_instance: 'string' },
   inline_query: { id: 'string', from: user, query: 'string', offset: 'string' },
@@ -44,7 +45,7 @@ const SHAPES: Record<string, Shape> = {
 export const wellFormed: MiddlewareFn<Context> = (ctx, next) => {
   const { update_id: _, ...rest } = ctx.update;
   const [type, ...others] = Object.keys(rest);
-  const shape = type === undefined ? undefined : SHAPES[type];
+  const shape = type === undefined ? undefined : (SHAPES as Record<string, Shape>)[type];
   if (shape && others.length === 0 && fits((rest as Record<string, unknown>)[type ?? ''], shape)) {
     return next();
   }
