@@ -504,7 +504,15 @@ describe('fuzz: random and malformed input', () => {
           ? JSON.stringify(g.value())
           : g.pick(['{', '{"a":', 'null', '[]', '\u0000', 'x'.repeat(2_000_000)]);
       }
-      const response = await fetch(`${base}${path}`, { method, headers, body: payload });
+      const response = await fetch(`${base}${path}`, { method, headers, body: payload }).catch(
+        (error: unknown) => {
+          // A body over the limit may be refused (413) and the socket closed while it is still
+          // being sent: the client sees the close, not the answer.
+          if ((payload?.length ?? 0) > 1_000_000) return undefined;
+          throw error;
+        },
+      );
+      if (!response) continue;
       const text = await response.text();
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       if (response.status >= 500)
