@@ -31,8 +31,10 @@ import { attachContext } from './middlewares/context.js';
 import { DEFAULT_FLOOD, type FloodOptions, floodLimit } from './middlewares/flood.js';
 import { InFlight } from './middlewares/in-flight.js';
 import { updateMetrics } from './middlewares/metrics.js';
+import { sessionBeforeReplies } from './middlewares/session-first.js';
 import { userMiddleware } from './middlewares/user.js';
-import { answerCallbackQueriesQuietly } from './query-answers.js';
+import { wellFormed } from './middlewares/well-formed.js';
+import { answerQueriesQuietly } from './query-answers.js';
 import { AtomicFileAdapter } from './session-storage.js';
 import { Subscriptions } from './subscriptions.js';
 
@@ -75,7 +77,7 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
   });
   countApiCalls(bot.api, deps.metrics.apiCalls);
   configureApi(bot.api, logger, botApiRetry(config.apiTimeoutMs));
-  bot.api.config.use(answerCallbackQueriesQuietly(logger));
+  bot.api.config.use(answerQueriesQuietly(logger));
 
   const { i18n } = deps;
   const inFlight = new InFlight();
@@ -91,17 +93,15 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
   bot.use(inFlight.middleware);
   bot.use(attachContext(deps));
   bot.use(measured.middleware);
+  bot.use(wellFormed);
   const protectedBot = bot.errorBoundary(errorHandler(i18n, deps.scrub));
   protectedBot.use(userMiddleware);
   protectedBot.use(i18n);
   protectedBot.use(floodLimit(deps.flood ?? DEFAULT_FLOOD));
   protectedBot.use(sequentialize((ctx) => (ctx.chat ?? ctx.from)?.id.toString()));
-  protectedBot.use(
-    session({
-      initial: (): SessionData => ({}),
-      storage: new AtomicFileAdapter<SessionData>(deps.sessionsDir, logger),
-    }),
-  );
+  const sessions = new AtomicFileAdapter<SessionData>(deps.sessionsDir, logger);
+  protectedBot.use(session({ initial: (): SessionData => ({}), storage: sessions }));
+  protectedBot.use(sessionBeforeReplies(sessions));
   // In order; each named for the metrics of the updates it handles.
   const features: [string, Composer<Context>][] = [
     ['member-status', memberStatusFeature],

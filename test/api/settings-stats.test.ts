@@ -143,6 +143,15 @@ describe('/api/settings', () => {
       error: 'Unsupported Media Type',
       message: 'body must be multipart/form-data with one image file',
     });
+    // Found by the fuzz test: multipart without a boundary was a 500.
+    const torn = await call(api, 'admin', 'PUT', '/api/settings/thumbnail', 'garbage', {
+      'content-type': 'multipart/form-data',
+    });
+    assert.deepEqual(torn.json(), {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'body is not valid multipart/form-data',
+    });
     assert.equal(await getSetting(api.db, 'default_thumbnail'), before);
     assert.ok(await readFile(DEFAULT_THUMBNAIL_PATH));
   });

@@ -35,4 +35,25 @@ describe('/lang', () => {
     await world.restart();
     await world.ask(user, '/start', /^Здравствуйте, Anna!/);
   });
+
+  it('takes a press on a menu deleted meanwhile without an apology', async () => {
+    const { emu } = world;
+    const user = emu.user({ first_name: 'Boris', language_code: 'en' });
+    const menu = await world.ask(user, '/lang', 'Choose your language:');
+    const sent = emu.messages(user.id).at(-1);
+    assert.ok(sent && sent.message_id === menu.result?.message_id);
+    // The press left the client before the menu's deletion reached it: nothing to edit.
+    const mark = emu.mark();
+    emu.pressButton(user, { ...sent, message_id: sent.message_id + 1000 }, 'lang:ru');
+    await emu.waitForCall('editMessageText', (c) => c.params.chat_id === user.id && !c.ok, {
+      after: mark,
+    });
+    // The choice is made all the same, and the chat goes on in it.
+    await world.ask(user, '/help', /^Как пользоваться/);
+    assert.ok(
+      !emu.calls
+        .slice(mark)
+        .some((c) => /^(Sorry|Извините|Kechirasiz)/.test(String(c.params.text))),
+    );
+  });
 });

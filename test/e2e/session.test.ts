@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sessionPath } from '../../src/bot/session-storage.js';
-import { eventually, startWorld, type World } from './harness.js';
+import { eventually, saying, startWorld, type World } from './harness.js';
 
 const ADMIN = 9001;
 
@@ -84,5 +84,35 @@ describe('sessions on disk', () => {
     // "Cancelled." and not "There is nothing to cancel.": the dialog survived the restart.
     await world.ask(admin, '/cancel', /^Cancelled\./);
     await eventually(async () => !(await sessionFiles(sessionsDir)).length, 'no session file');
+  });
+});
+
+describe('sessions and kill -9', () => {
+  let world: World;
+  before(async () => {
+    // A kill -9 needs a real process.
+    world = await startWorld({ env: { ADMIN_IDS: String(ADMIN) }, process: true });
+  });
+  after(() => world.close());
+
+  it('puts a dialog step on disk before its reply: a kill while the reply travels keeps it', async () => {
+    const { emu } = world;
+    const admin = emu.user({ id: ADMIN, first_name: 'Admin', language_code: 'en' });
+    const file = sessionPath(join(world.bot.dataDir, 'sessions'), String(ADMIN));
+    const step = async () => JSON.parse(await readFile(file, 'utf8').catch(() => '{}')).upload;
+    // The prompt takes 5 s to reach Telegram; its step must be on disk before then, or a
+    // kill -9 meanwhile would forget a step the admin is (or is about to be) looking at.
+    emu.latency(5000, 'sendMessage');
+    try {
+      emu.sendCommand(admin, '/upload');
+      await eventually(async () => (await step())?.step === 'file', 'the step on disk', 4000);
+    } finally {
+      emu.latency(0);
+    }
+    await world.crash();
+    const mark = emu.mark();
+    emu.sendFile(admin, { kind: 'document', fileName: 'kept.pdf', content: 'kept step' });
+    await emu.waitForCall('sendMessage', saying(ADMIN, /^Now send the title/), { after: mark });
+    await world.ask(admin, '/cancel', /^Cancelled\./);
   });
 });

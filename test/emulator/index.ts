@@ -274,6 +274,15 @@ export class Emulator {
     return this.state.updates.push(update);
   }
 
+  /**
+   * Queues any object as an update, as it is (update_id assigned), and delivers it whatever
+   * allowed_updates says: malformed and unknown updates for fuzz tests. The real server sends
+   * only well-formed updates of the types asked for; a newer one may add fields and types.
+   */
+  pushRawUpdate(update: Record<string, unknown>): Update {
+    return this.state.updates.push(update as NewUpdate, { raw: true });
+  }
+
   /** Stores a file without sending it; returns its File object. */
   createFile(spec: CreateFileSpec): File {
     const file = this.state.files.create(spec);

@@ -49,9 +49,16 @@ export class UpdateQueue {
 
   constructor(private readonly policy: PollConflictPolicy = 'terminate-old') {}
 
-  /** Numbers and queues an update, waking a held poll. */
-  push(update: NewUpdate): Update {
+  /** Updates pushed raw: delivered whatever their type, as allowed_updates cannot filter them. */
+  private readonly raw = new WeakSet<Update>();
+
+  /**
+   * Numbers and queues an update, waking a held poll. `raw` delivers it even if its type is
+   * one the bot did not ask for (or none at all): for tests of malformed input.
+   */
+  push(update: NewUpdate, { raw = false }: { raw?: boolean } = {}): Update {
     const full = { update_id: this.nextId++, ...update } as Update;
+    if (raw) this.raw.add(full);
     this.queue.push(full);
     this.holder?.wake();
     this.onPush?.();
@@ -153,6 +160,7 @@ export class UpdateQueue {
   }
 
   private isAllowed(update: Update): boolean {
+    if (this.raw.has(update)) return true;
     const type = Object.keys(update).find((key) => key !== 'update_id') ?? '';
     return this.allowed ? this.allowed.has(type) : !OPT_IN.has(type);
   }

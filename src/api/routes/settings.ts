@@ -145,7 +145,12 @@ const settings: FastifyPluginAsyncTypebox = async (app) => {
         if (!request.isMultipart()) {
           throw new ApiError(415, 'body must be multipart/form-data with one image file');
         }
-        const part = await request.file();
+        // The parser's own refusals (no boundary, a torn body) carry no status: they are the
+        // client's fault, not the server's.
+        const part = await request.file().catch((error: unknown) => {
+          if (typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
+          throw new ApiError(400, 'body is not valid multipart/form-data');
+        });
         if (!part) throw new ApiError(400, 'body must carry one image file (multipart/form-data)');
         const image = await part.toBuffer();
         let jpeg: Buffer;

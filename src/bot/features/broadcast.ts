@@ -53,7 +53,7 @@ export function broadcastFeature(kick: () => void): Composer<Context> {
     await ctx.answerCallbackQuery();
     await ctx
       .editMessageText(ctx.t('broadcast-queued', { count }))
-      .catch(ignoreApiError('notModified'));
+      .catch(ignoreApiError('notModified', 'messageGone'));
     kick();
   });
 
@@ -61,7 +61,9 @@ export function broadcastFeature(kick: () => void): Composer<Context> {
     const { id } = broadcastDropData.unpack(ctx.callbackQuery.data);
     await ctx.answerCallbackQuery();
     if (await dropDraft(ctx.db, id)) {
-      await ctx.editMessageText(ctx.t('broadcast-dropped')).catch(ignoreApiError('notModified'));
+      await ctx
+        .editMessageText(ctx.t('broadcast-dropped'))
+        .catch(ignoreApiError('notModified', 'messageGone'));
     }
   });
 

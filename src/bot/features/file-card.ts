@@ -81,7 +81,7 @@ admin.callbackQuery(deleteData.filter, async (ctx) => {
     .editMessageText(ctx.t('card-delete-confirm', { title: clip(file.title) }), {
       reply_markup: deleteConfirmKeyboard(ctx, file.id),
     })
-    .catch(ignoreApiError('notModified'));
+    .catch(ignoreApiError('notModified', 'messageGone'));
 });
 
 admin.callbackQuery(deleteNoData.filter, async (ctx) => {
@@ -90,7 +90,7 @@ admin.callbackQuery(deleteNoData.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx
     .editMessageText(cardText(ctx, file), { reply_markup: fileCardKeyboard(ctx, file.id, true) })
-    .catch(ignoreApiError('notModified'));
+    .catch(ignoreApiError('notModified', 'messageGone'));
 });
 
 admin.callbackQuery(deleteYesData.filter, async (ctx) => {
@@ -101,7 +101,7 @@ admin.callbackQuery(deleteYesData.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx
     .editMessageText(ctx.t('card-deleted', { title: clip(file.title) }))
-    .catch(ignoreApiError('notModified'));
+    .catch(ignoreApiError('notModified', 'messageGone'));
 });
 
 const PRESS_MEMORY_MS = 10 * 60_000;

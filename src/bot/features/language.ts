@@ -26,7 +26,7 @@ export function languageFeature(i18n: I18n<Context>): Composer<Context> {
     await ctx.answerCallbackQuery();
     await ctx
       .editMessageText(ctx.t('lang-changed'), { reply_markup: languageKeyboard(i18n, code) })
-      .catch(ignoreApiError('notModified'));
+      .catch(ignoreApiError('notModified', 'messageGone'));
   });
 
   return feature;

@@ -45,7 +45,7 @@ export function searchFeature(search: Search): Composer<Context> {
     const text = result.total === 0 ? emptyText(ctx, query) : resultsText(ctx, query, result);
     await ctx
       .editMessageText(text, { reply_markup: searchResultsKeyboard(ctx, result, key) })
-      .catch(ignoreApiError('notModified'));
+      .catch(ignoreApiError('notModified', 'messageGone'));
   });
 
   privateChat.on('message:text', async (ctx, next) => {

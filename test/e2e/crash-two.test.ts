@@ -1,0 +1,3 @@
+import { crashTest } from './crash-run.js';
+
+crashTest('two');
