@@ -152,20 +152,15 @@ describe('timeouts: Telegram stalls', () => {
     );
   });
 
-  it('upload dialog: a stalled step is not taken, and sending it again goes on', async () => {
+  it('upload dialog: a step whose reply stalls is kept, and the dialog goes on after', async () => {
     const { emu } = world;
     await world.ask(admin, '/upload', /^Send the file to add/);
     await stallAfterDelivery(() =>
       emu.sendFile(admin, { kind: 'document', fileName: 'verbs.pdf', content: 'verbs' }),
     );
     emu.outage(false);
-    // The step failed, so the dialog was not written: it still waits for the file.
-    const mark = emu.mark();
-    emu.sendFile(admin, { kind: 'document', fileName: 'verbs.pdf', content: 'verbs' });
-    await emu.waitForCall('sendMessage', saying(ADMIN, /^Now send the title/), {
-      after: mark,
-      timeoutMs: RECOVERY_MS,
-    });
+    // The step was saved before its reply went out (the reply may have arrived: a kill -9
+    // then must not lose it), so the dialog now waits for the title.
     // A processing attempt whose getFile stalls is given up; the next attempt makes the copy.
     emu.hang('getFile');
     await world.ask(admin, 'Irregular Verbs', /^Send tags/);
