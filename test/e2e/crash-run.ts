@@ -558,7 +558,7 @@ async function apiCall(
 
 /**
  * The crash test of one deployment in `npm test`: up to CRASH_KILLS kills (default 6), but no
- * new one after 45 s (one at least): every restart loads the app again, seconds on an idle
+ * new one after 30 s (one at least): every restart loads the app again, seconds on an idle
  * machine and up to a minute on a crowded one, and a test file has two minutes.
  * `npx tsx test/bench/crash.ts` runs the full size. CRASH_SEED replays a run (it is printed).
  */
@@ -572,7 +572,7 @@ export function crashTest(deployment: Deployment): void {
       deployment,
       kills,
       seed,
-      budgetMs: 45_000,
+      budgetMs: 30_000,
       log: (line) => console.log(`  ${line}`),
     });
     console.log(`crash test (${name}): ${JSON.stringify(report)}`);
