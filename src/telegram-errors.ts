@@ -149,3 +149,9 @@ export function ignoreApiError(...kinds: ApiErrorKind[]): (error: unknown) => vo
     }
   };
 }
+
+/**
+ * The catch handler of an edit to a message the user sees: an edit with the same content (a
+ * double tap) or of a message deleted meanwhile has nothing left to do.
+ */
+export const ignoreStaleEdit = ignoreApiError('notModified', 'messageGone');

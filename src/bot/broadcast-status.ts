@@ -4,7 +4,7 @@ import type { BroadcastProgress } from '../broadcast/actor.js';
 import { totalRecipients } from '../db/broadcasts.js';
 import type { Db } from '../db/database.js';
 import { findUser } from '../db/users.js';
-import { ignoreApiError } from '../telegram-errors.js';
+import { ignoreStaleEdit } from '../telegram-errors.js';
 import type { Context } from './context.js';
 import { userLanguage } from './i18n.js';
 import { stopBroadcastKeyboard } from './keyboards/broadcast.js';
@@ -67,6 +67,6 @@ export function createBroadcastStatus(
       .editMessageText(chatId, messageId, text, {
         reply_markup: over ? undefined : stopBroadcastKeyboard(i18n, language, broadcast.id),
       })
-      .catch(ignoreApiError('notModified', 'messageGone'));
+      .catch(ignoreStaleEdit);
   };
 }

@@ -8,7 +8,7 @@ import {
   createDraft,
   dropDraft,
 } from '../../db/broadcasts.js';
-import { ignoreApiError } from '../../telegram-errors.js';
+import { ignoreStaleEdit } from '../../telegram-errors.js';
 import { broadcastDropData, broadcastSendData, broadcastStopData } from '../callback-data.js';
 import type { Context } from '../context.js';
 import { confirmBroadcastKeyboard } from '../keyboards/broadcast.js';
@@ -51,9 +51,7 @@ export function broadcastFeature(kick: () => void): Composer<Context> {
     });
     if (count === undefined) return ctx.answerCallbackQuery({ text: ctx.t('broadcast-not-draft') });
     await ctx.answerCallbackQuery();
-    await ctx
-      .editMessageText(ctx.t('broadcast-queued', { count }))
-      .catch(ignoreApiError('notModified', 'messageGone'));
+    await ctx.editMessageText(ctx.t('broadcast-queued', { count })).catch(ignoreStaleEdit);
     kick();
   });
 
@@ -61,9 +59,7 @@ export function broadcastFeature(kick: () => void): Composer<Context> {
     const { id } = broadcastDropData.unpack(ctx.callbackQuery.data);
     await ctx.answerCallbackQuery();
     if (await dropDraft(ctx.db, id)) {
-      await ctx
-        .editMessageText(ctx.t('broadcast-dropped'))
-        .catch(ignoreApiError('notModified', 'messageGone'));
+      await ctx.editMessageText(ctx.t('broadcast-dropped')).catch(ignoreStaleEdit);
     }
   });
 

@@ -5,7 +5,7 @@ import { deleteFile, findFile } from '../../db/files.js';
 import type { LibraryFile } from '../../db/schema.js';
 import { deliveryFor, type Sendable } from '../../library/catalogue.js';
 import { formatSize } from '../../library/format.js';
-import { ignoreApiError } from '../../telegram-errors.js';
+import { ignoreStaleEdit } from '../../telegram-errors.js';
 import {
   type CallbackData,
   deleteData,
@@ -81,7 +81,7 @@ admin.callbackQuery(deleteData.filter, async (ctx) => {
     .editMessageText(ctx.t('card-delete-confirm', { title: clip(file.title) }), {
       reply_markup: deleteConfirmKeyboard(ctx, file.id),
     })
-    .catch(ignoreApiError('notModified', 'messageGone'));
+    .catch(ignoreStaleEdit);
 });
 
 admin.callbackQuery(deleteNoData.filter, async (ctx) => {
@@ -90,7 +90,7 @@ admin.callbackQuery(deleteNoData.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx
     .editMessageText(cardText(ctx, file), { reply_markup: fileCardKeyboard(ctx, file.id, true) })
-    .catch(ignoreApiError('notModified', 'messageGone'));
+    .catch(ignoreStaleEdit);
 });
 
 admin.callbackQuery(deleteYesData.filter, async (ctx) => {
@@ -101,7 +101,7 @@ admin.callbackQuery(deleteYesData.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx
     .editMessageText(ctx.t('card-deleted', { title: clip(file.title) }))
-    .catch(ignoreApiError('notModified', 'messageGone'));
+    .catch(ignoreStaleEdit);
 });
 
 const PRESS_MEMORY_MS = 10 * 60_000;

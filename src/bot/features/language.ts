@@ -1,7 +1,7 @@
 import type { I18n } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import { setLanguage } from '../../db/users.js';
-import { ignoreApiError } from '../../telegram-errors.js';
+import { ignoreStaleEdit } from '../../telegram-errors.js';
 import { languageData } from '../callback-data.js';
 import type { Context } from '../context.js';
 import { isLanguage } from '../i18n.js';
@@ -26,7 +26,7 @@ export function languageFeature(i18n: I18n<Context>): Composer<Context> {
     await ctx.answerCallbackQuery();
     await ctx
       .editMessageText(ctx.t('lang-changed'), { reply_markup: languageKeyboard(i18n, code) })
-      .catch(ignoreApiError('notModified', 'messageGone'));
+      .catch(ignoreStaleEdit);
   });
 
   return feature;

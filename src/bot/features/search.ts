@@ -3,7 +3,7 @@ import { Composer } from 'grammy';
 import type { SearchOptions, SearchResult } from '../../library/search.js';
 import { type Search, SearchUnavailableError } from '../../library/search-pool.js';
 import { timed } from '../../ops/metrics.js';
-import { ignoreApiError } from '../../telegram-errors.js';
+import { ignoreStaleEdit } from '../../telegram-errors.js';
 import { pageData } from '../callback-data.js';
 import type { Context, SessionData } from '../context.js';
 import { searchResultsKeyboard } from '../keyboards/search.js';
@@ -45,7 +45,7 @@ export function searchFeature(search: Search): Composer<Context> {
     const text = result.total === 0 ? emptyText(ctx, query) : resultsText(ctx, query, result);
     await ctx
       .editMessageText(text, { reply_markup: searchResultsKeyboard(ctx, result, key) })
-      .catch(ignoreApiError('notModified', 'messageGone'));
+      .catch(ignoreStaleEdit);
   });
 
   privateChat.on('message:text', async (ctx, next) => {
