@@ -3,10 +3,9 @@ import type { Api } from 'grammy';
 import type { BroadcastProgress } from '../broadcast/actor.js';
 import { totalRecipients } from '../db/broadcasts.js';
 import type { Db } from '../db/database.js';
-import { findUser } from '../db/users.js';
 import { ignoreStaleEdit } from '../telegram-errors.js';
 import type { Context } from './context.js';
-import { userLanguage } from './i18n.js';
+import { chatLanguage } from './i18n.js';
 import { stopBroadcastKeyboard } from './keyboards/broadcast.js';
 
 const BAR = 12;
@@ -29,7 +28,7 @@ export function createBroadcastStatus(
     const chatId = broadcast.status_chat_id;
     const messageId = broadcast.status_message_id;
     if (chatId === null || messageId === null) return;
-    const language = userLanguage(await findUser(db, chatId), defaultLanguage);
+    const language = await chatLanguage(db, chatId, defaultLanguage);
     const total = totalRecipients(counts);
     const handled = total - counts.pending;
     const values = {

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
+import type { Db } from '../db/database.js';
+import { findUser } from '../db/users.js';
 import type { Context } from './context.js';
 
 export const languages = ['uz', 'ru', 'en'] as const;
@@ -27,7 +29,7 @@ export function createI18n(defaultLanguage: Language): I18n<Context> {
 }
 
 /** The user's own choice, else Telegram's language_code when we speak it, else the default. */
-export function userLanguage(
+function userLanguage(
   user:
     | { language?: string | null | undefined; language_code?: string | null | undefined }
     | undefined,
@@ -37,4 +39,13 @@ export function userLanguage(
   if (isLanguage(chosen)) return chosen;
   const code = user?.language_code?.slice(0, 2);
   return isLanguage(code) ? code : defaultLanguage;
+}
+
+/** The language to write to a user in outside their updates: notices, reports, alerts. */
+export async function chatLanguage(
+  db: Db,
+  chatId: number,
+  defaultLanguage: string,
+): Promise<string> {
+  return userLanguage(await findUser(db, chatId), defaultLanguage);
 }

@@ -1,13 +1,12 @@
 import type { I18n } from '@grammyjs/i18n';
 import type { Api } from 'grammy';
 import type { Db } from '../db/database.js';
-import { findUser } from '../db/users.js';
 import { formatSize } from '../library/format.js';
 import type { JobNotice } from '../library/jobs.js';
 import { ignoreApiError } from '../telegram-errors.js';
 import type { Context } from './context.js';
 import { deleteMessageQuietly } from './delete-message.js';
-import { userLanguage } from './i18n.js';
+import { chatLanguage } from './i18n.js';
 import { clip } from './text-limits.js';
 
 /**
@@ -23,7 +22,7 @@ export function createJobNotifier(
   const progressMessages = new Map<number, number>();
 
   return async (chatId, notice) => {
-    const language = userLanguage(await findUser(db, chatId), defaultLanguage);
+    const language = await chatLanguage(db, chatId, defaultLanguage);
     const title = clip(notice.file.title);
     if (notice.type === 'progress') {
       const text = i18n.t(language, 'job-progress', {

@@ -3,7 +3,7 @@ import { statfs } from 'node:fs/promises';
 import type { I18n } from '@grammyjs/i18n';
 import type { Api } from 'grammy';
 import type { Context } from '../bot/context.js';
-import { userLanguage } from '../bot/i18n.js';
+import { chatLanguage } from '../bot/i18n.js';
 import { clip, MAX_TEXT_LENGTH } from '../bot/text-limits.js';
 import type { BroadcastProgress } from '../broadcast/actor.js';
 import type { Config } from '../config.js';
@@ -11,7 +11,6 @@ import { totalRecipients } from '../db/broadcasts.js';
 import type { Db } from '../db/database.js';
 import { recentBotErrors } from '../db/health.js';
 import type { LibraryFile } from '../db/schema.js';
-import { findUser } from '../db/users.js';
 import { formatSize } from '../library/format.js';
 import type { Logger } from '../logger.js';
 import { Periodic } from './periodic.js';
@@ -212,7 +211,7 @@ export class Alerts {
   ): Promise<void> {
     const { db, api, config, logger } = this.deps;
     try {
-      const language = userLanguage(await findUser(db, chatId), config.defaultLanguage);
+      const language = await chatLanguage(db, chatId, config.defaultLanguage);
       const message = clip(text(language), MAX_TEXT_LENGTH);
       // grammY types signals with the abort-controller shim; Node's native ones work at run time.
       const signal = this.stopping.signal as unknown as Parameters<Api['sendMessage']>[3];
