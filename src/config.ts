@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DAY_MS, HOUR_MS } from './time.js';
 
 const csv = (item: z.ZodType<string | number>) =>
   z
@@ -234,9 +235,6 @@ const schema = z
   });
 
 type Env = z.infer<typeof schema>;
-
-const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** The validated settings, read once at start-up. */
 export interface Config {

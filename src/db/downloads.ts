@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { DAY_MS } from '../time.js';
 import type { Db } from './database.js';
 import { scheduleDeletion } from './scheduled-deletions.js';
 
@@ -8,9 +9,6 @@ export interface DeletionPlan {
   messageId: number;
   deleteAt: number;
 }
-
-/** One day in ms; a download's day is its time divided by this (UTC). */
-export const DAY_MS = 86_400_000;
 
 /**
  * Records that a user downloaded a file and adds one to the file's downloads_count, and

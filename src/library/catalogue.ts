@@ -1,8 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { DAY_MS, downloadsPerDay } from '../db/downloads.js';
+import { downloadsPerDay } from '../db/downloads.js';
 import type { FileKind, LibraryFile } from '../db/schema.js';
+import { DAY_MS } from '../time.js';
 import type { Processing } from './jobs.js';
 import { canProcess } from './limits.js';
 

@@ -9,6 +9,7 @@ import { pruneHealth } from '../db/health.js';
 import { pruneJoinRequests } from '../db/join-requests.js';
 import type { Logger } from '../logger.js';
 import { Periodic } from '../ops/periodic.js';
+import { HOUR_MS } from '../time.js';
 
 export interface MaintenanceDeps {
   db: Db;
@@ -49,7 +50,7 @@ export class Maintenance {
   constructor(private readonly deps: MaintenanceDeps) {
     this.now = deps.now ?? Date.now;
     this.started = this.now();
-    const every = deps.intervalMs ?? 3600_000;
+    const every = deps.intervalMs ?? HOUR_MS;
     this.loop = new Periodic('maintenance', every, () => this.runOnce(), deps.logger);
   }
 

@@ -13,10 +13,9 @@ import { recentBotErrors } from '../db/health.js';
 import type { LibraryFile } from '../db/schema.js';
 import { formatSize } from '../library/format.js';
 import type { Logger } from '../logger.js';
+import { HOUR_MS, MINUTE_MS } from '../time.js';
 import { Periodic } from './periodic.js';
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
 /** A condition that lasts (errors, Telegram, the disk) is announced again this often. */
 const REMIND_MS = 6 * HOUR_MS;
 /** Failed processing jobs are announced at most this often: a failing batch is one alert. */
