@@ -39,9 +39,9 @@ export interface ProcessingDeps {
   titleSuffix: string;
   /**
    * One attempt gives up after this long plus the time the file's bytes (down and up) take
-   * at 1 MB/s (see transferTimeoutMs). FILE_TIMEOUT_SECONDS; default 60 s.
+   * at 1 MB/s (see transferTimeoutMs): FILE_TIMEOUT_SECONDS.
    */
-  fileTimeoutMs?: number;
+  fileTimeoutMs: number;
   retry?: Partial<RetryPolicy>;
 }
 
@@ -60,7 +60,6 @@ export type ProcessingResult =
       size: number | undefined;
     };
 
-const DEFAULT_FILE_TIMEOUT_MS = 60_000;
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 2000, maxDelayMs: 60_000 };
 
 /**
@@ -93,7 +92,7 @@ export async function processFile(
     chatId: deps.chatId,
     tempDir: deps.tempDir,
     // Down and up: the bytes cross twice.
-    timeoutMs: transferTimeoutMs(deps.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS, 2 * (size ?? 0)),
+    timeoutMs: transferTimeoutMs(deps.fileTimeoutMs, 2 * (size ?? 0)),
   };
   const policy = { ...DEFAULT_RETRY, ...deps.retry };
   for (let attempt = 1; ; attempt++) {
