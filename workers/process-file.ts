@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { MessagePort } from 'node:worker_threads';
-import { Api, GrammyError, HttpError, InputFile } from 'grammy';
+import { type Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { ProcessedCopy } from '../src/db/files.js';
 import type { FileKind } from '../src/db/schema.js';
@@ -18,7 +18,7 @@ import type {
 } from '../src/library/worker-messages.js';
 import { createScrubber } from '../src/scrub.js';
 import { isNetworkError } from '../src/telegram-errors.js';
-import { fileSource } from './telegram-file.js';
+import { fileSource, taskApi } from './telegram-file.js';
 
 // This file is loaded by piscina inside a worker thread. Under tsx it is compiled to
 // CommonJS (piscina require()s it first): no top-level await here.
@@ -66,11 +66,8 @@ async function run(
       throw new InvalidTask(`the thumbnail ${task.thumbnailPath} cannot be read`);
     });
   }
-  const api = new Api(task.token, {
-    apiRoot: task.apiRoot,
-    // The job's own deadline governs; grammY's default (500 s) would cut a 2 GB upload short.
-    timeoutSeconds: Math.ceil(task.timeoutMs / 1000) + 5,
-  });
+  // The job's own deadline governs; grammY's default (500 s) would cut a 2 GB upload short.
+  const api = taskApi(task, Math.ceil(task.timeoutMs / 1000) + 5);
   // grammY types its signal with the abort-controller polyfill; a standard one works.
   const apiSignal = signal as unknown as Parameters<Api['getFile']>[1];
   const info = await api.getFile(task.fileId, apiSignal);

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { Api } from 'grammy';
+import type { Api } from 'grammy';
 import { makeThumbnail, ThumbnailError } from '../src/library/thumbnail.js';
 import type {
   TelegramImage,
@@ -7,7 +7,7 @@ import type {
   ThumbnailTask,
 } from '../src/library/worker-messages.js';
 import { createScrubber } from '../src/scrub.js';
-import { fileSource } from './telegram-file.js';
+import { fileSource, taskApi } from './telegram-file.js';
 
 // Loaded by piscina inside a worker thread (compiled to CommonJS under tsx: no top-level
 // await). The main thread must have loaded sharp too: src/library/pool.ts does.
@@ -34,10 +34,7 @@ async function fetchImage(image: TelegramImage): Promise<Uint8Array | string> {
   const signal = AbortSignal.timeout(image.timeoutMs);
   const tooBig = () => new ThumbnailError('too-big', `the image is over ${image.maxBytes} bytes`);
   try {
-    const api = new Api(image.token, {
-      apiRoot: image.apiRoot,
-      timeoutSeconds: Math.ceil(image.timeoutMs / 1000),
-    });
+    const api = taskApi(image, Math.ceil(image.timeoutMs / 1000));
     // grammY types its signal with the abort-controller polyfill; a standard one works.
     const file = await api.getFile(
       image.fileId,
