@@ -28,7 +28,7 @@ import { addFile } from '../../src/db/files.js';
 import { searchFiles } from '../../src/library/search.js';
 import { SearchPool, SearchUnavailableError } from '../../src/library/search-pool.js';
 import { ALL_WORDS, cachedLibrary, pickWords, seeded } from './library.js';
-import { printResult } from './result.js';
+import { percentile, printResult } from './result.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,9 +65,6 @@ const CLASSES: Record<string, () => Query> = {
   'no match': () => [`${typed(pickWords(random, ALL_WORDS, 1, 1)[0] ?? '')} zqxv`, 1],
 };
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 interface Summary {
   p50: number;
   p95: number;
