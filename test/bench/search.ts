@@ -116,7 +116,6 @@ try {
   const walls: number[] = [];
   const cpus: number[] = [];
   let unanswered = 0;
-  const perClass: Record<string, { wall: Summary; cpu: Summary }> = {};
   for (const [name, make] of Object.entries(CLASSES)) {
     const queries = Array.from({ length: queryCount }, make);
     const wall: number[] = [];
@@ -141,7 +140,6 @@ try {
     walls.push(...wall);
     cpus.push(...cpu);
     unanswered += failed;
-    perClass[name] = { wall: summarise(wall), cpu: summarise(cpu) };
     const note = `mean hits ${Math.round(hits / queryCount)}${failed ? `, ${failed} unanswered` : ''}`;
     console.log(`${`${name}:`.padEnd(17)}wall ${line(summarise(wall))} (${note})`);
     console.log(`${''.padEnd(17)}CPU  ${line(summarise(cpu))}`);
