@@ -4,6 +4,7 @@ import { Api, HttpError } from 'grammy';
 import pino from 'pino';
 import { configureApi, countApiCalls } from '../../../src/bot/api.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
+import { networkError } from '../network-error.js';
 
 /** An Api whose every call fails with `errors` in turn, then succeeds; counts the calls. */
 function failingApi(errors: Error[]) {
@@ -23,21 +24,15 @@ function failingApi(errors: Error[]) {
   return { api, calls: () => calls };
 }
 
-const network = (message: string, code: string) =>
-  new HttpError(
-    "Network request for 'sendMessage' failed!",
-    Object.assign(new Error(message), { code }),
-  );
-
 describe('configureApi', () => {
   it('sends again when the request provably never reached Telegram', async () => {
-    const { api, calls } = failingApi([network('connect ECONNREFUSED', 'ECONNREFUSED')]);
+    const { api, calls } = failingApi([networkError('connect ECONNREFUSED', 'ECONNREFUSED')]);
     await api.sendMessage(1, 'hi');
     assert.equal(calls(), 2);
   });
 
   it('never sends again after a connection lost mid-request, but repeats a safe call', async () => {
-    const lost = network('socket hang up', 'ECONNRESET');
+    const lost = networkError('socket hang up', 'ECONNRESET');
     const send = failingApi([lost]);
     await assert.rejects(send.api.sendMessage(1, 'hi'), (error) => error === lost);
     assert.equal(send.calls(), 1);
@@ -106,9 +101,9 @@ describe('countApiCalls', () => {
     const timedOut = new Error("Request to 'getMe' timed out after 60 seconds");
     const { api, counted } = scriptedApi([
       refusal(502, 'Bad Gateway'),
-      network('socket hang up', 'ECONNRESET'),
+      networkError('socket hang up', 'ECONNRESET'),
       new HttpError("Network request for 'getMe' failed!", timedOut),
-      network('connect ETIMEDOUT', 'ETIMEDOUT'),
+      networkError('connect ETIMEDOUT', 'ETIMEDOUT'),
     ]);
     await assert.rejects(api.getMe());
     await assert.rejects(api.getMe());

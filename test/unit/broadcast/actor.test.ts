@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Api, HttpError } from 'grammy';
+import { Api } from 'grammy';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { BroadcastActor } from '../../../src/broadcast/actor.js';
 import { confirmBroadcast, countRecipients, createDraft } from '../../../src/db/broadcasts.js';
 import { type Db, openDatabase } from '../../../src/db/database.js';
 import { createMetrics, type Metrics } from '../../../src/ops/metrics.js';
-
-/** A network failure as node-fetch reports it, with the system error's code. */
-function networkError(message: string, code?: string): HttpError {
-  const cause = Object.assign(new Error(message), code ? { code } : {});
-  return new HttpError("Network request for 'sendMessage' failed!", cause);
-}
+import { networkError } from '../network-error.js';
 
 /**
  * An Api that never touches the network: `fail` may throw for a send (by recipient and
