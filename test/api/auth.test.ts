@@ -4,7 +4,6 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createApi } from '../../src/api/app.js';
 import { findAccountByUsername } from '../../src/db/admins.js';
 import { LOGIN_LOCKOUT, loginLockRemaining } from '../../src/db/login-failures.js';
-import { ThumbnailStore } from '../../src/library/thumbnail-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/ops/metrics.js';
 import { buildApi, JWT_SECRET, PASSWORD, type TestApi } from './helper.js';
@@ -187,15 +186,11 @@ describe('POST /api/auth/login', () => {
 
   it('counts failures in the database, so another API process sees the lock-out', async () => {
     for (let i = 0; i < LOGIN_LOCKOUT.perUsername; i++) await login(api, 'superadmin', 'wrong');
+    // The same database and settings; its own app, logger and metrics.
     const other = await createApi({
-      config: api.config,
-      db: api.db,
+      ...api.app.deps,
       logger: createLogger({ level: 'silent', secrets: [] }),
       metrics: createMetrics(),
-      jwtSecret: JWT_SECRET,
-      pool: { makeThumbnail: async () => Buffer.alloc(0) },
-      search: api.app.deps.search,
-      thumbnails: new ThumbnailStore(api.db, api.config.dataDir),
     });
     try {
       const response = await other.inject({

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { recordHealth } from '../../src/db/health.js';
 import { buildApi, type TestApi } from './helper.js';
+import { call } from './resources.js';
 
 interface HealthItem {
   id: number;
@@ -29,12 +30,8 @@ describe('GET /api/health-checks', () => {
   after(() => api.close());
 
   it('lists the recorded events newest first, a page at a time, context parsed', async () => {
-    const token = await api.tokenFor('admin');
     const page = async (n: number) => {
-      const response = await api.app.inject({
-        url: `/api/health-checks?page=${n}&pageSize=2`,
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const response = await call(api, 'admin', 'GET', `/api/health-checks?page=${n}&pageSize=2`);
       assert.equal(response.statusCode, 200);
       return response.json<{
         items: HealthItem[];

@@ -8,7 +8,7 @@ import { insertAccount } from '../../src/db/admins.js';
 import { queueBroadcast } from '../../src/db/broadcasts.js';
 import { addFile } from '../../src/db/files.js';
 import { buildApi, PASSWORD, type TestApi } from './helper.js';
-import { addUsers } from './resources.js';
+import { addUsers, multipart } from './resources.js';
 
 /**
  * The role table of issue #7, written out again here (not read from src/api/permissions.ts),
@@ -141,19 +141,8 @@ let created = 0;
 let thumbnail: Buffer;
 
 function thumbnailUpload(): Request {
-  const boundary = 'matrix-boundary';
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="t.png"\r\nContent-Type: image/png\r\n\r\n`,
-    ),
-    thumbnail,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return {
-    url: '/api/settings/thumbnail',
-    payload,
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
+  const { body, headers } = multipart('file', 't.png', thumbnail);
+  return { url: '/api/settings/thumbnail', payload: body, headers };
 }
 
 const callers = ['superadmin', 'admin', 'editor', 'viewer', 'no token'] as const;

@@ -20,6 +20,19 @@ export async function call(
   });
 }
 
+/** A multipart/form-data body of one PNG file in `field`, and its content-type header. */
+export function multipart(field: string, fileName: string, bytes: Buffer) {
+  const boundary = '----primelingo-test';
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\nContent-Type: image/png\r\n\r\n`,
+    ),
+    bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
 /** The audit rows of one action, oldest first, before/after parsed. */
 export async function auditRows(api: TestApi, action: string) {
   const rows = await api.db

@@ -8,19 +8,7 @@ import { getSetting } from '../../src/db/settings.js';
 import { DEFAULT_THUMBNAIL_PATH } from '../../src/library/thumbnail.js';
 import { ThumbnailStore } from '../../src/library/thumbnail-store.js';
 import { buildApi, type TestApi } from './helper.js';
-import { addUsers, auditRows, call } from './resources.js';
-
-function multipart(field: string, fileName: string, bytes: Buffer) {
-  const boundary = '----primelingo-test';
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\nContent-Type: image/png\r\n\r\n`,
-    ),
-    bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+import { addUsers, auditRows, call, multipart } from './resources.js';
 
 describe('/api/settings', () => {
   let api: TestApi;

@@ -96,10 +96,10 @@ function title(random: () => number): string {
  * counts spread over 0-4999, in one transaction through prepared statements: a million files
  * take well under a minute.
  */
-export async function fillLibrary(file: string, count: number, seed = 0x5eed): Promise<void> {
+async function fillLibrary(file: string, count: number): Promise<void> {
   await (await openDatabase(file)).destroy();
   const sqlite = new SQLite(file);
-  const random = seeded(seed);
+  const random = seeded(0x5eed);
   const insert = sqlite.prepare(`
     INSERT INTO files (file_id, file_unique_id, file_name, mime_type, title, type, size, tags,
       downloads_count, search_title, search_tags)

@@ -11,7 +11,7 @@
  * that queue; the figures of the bot itself are the event loop's delay and the memory.
  */
 import { parseArgs } from 'node:util';
-import { runLoad } from '../e2e/load.js';
+import { type Percentiles, runLoad } from '../e2e/load.js';
 import { printResult } from './result.js';
 
 const { values } = parseArgs({
@@ -45,7 +45,7 @@ const soak = report.memory.filter((sample) => sample.seconds >= warm);
 const first = soak[0] ?? report.memory[0];
 const last = report.memory.at(-1);
 const growth = (last?.heapMb ?? 0) - (first?.heapMb ?? 0);
-const ms = (p: { p50: number; p95: number; p99: number; max: number; count: number }) =>
+const ms = (p: Percentiles) =>
   `${p.count} answered; p50 ${p.p50} ms, p95 ${p.p95} ms, p99 ${p.p99} ms, max ${p.max} ms`;
 const lines: [string, string][] = [
   ['users', `${report.answered} of ${report.users} answered, ${report.rounds} rounds`],

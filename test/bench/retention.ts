@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config.js';
 import { confirmBroadcast, createDraft } from '../../src/db/broadcasts.js';
 import { type Db, openDatabase } from '../../src/db/database.js';
 import { Maintenance } from '../../src/library/maintenance.js';
+import { percentile } from './result.js';
 
 const { values } = parseArgs({
   options: {
@@ -87,7 +88,7 @@ async function run(withRetention: boolean): Promise<void> {
     if (passes.length > 0) {
       passes.sort((a, b) => a - b);
       console.log(
-        `${''.padEnd(17)}maintenance pass p50 ${passes[Math.floor(passes.length / 2)]?.toFixed(0)} ms, max ${passes.at(-1)?.toFixed(0)} ms (in slices of 5,000 rows)`,
+        `${''.padEnd(17)}maintenance pass p50 ${percentile(passes, 50).toFixed(0)} ms, max ${passes.at(-1)?.toFixed(0)} ms (in slices of 5,000 rows)`,
       );
     }
   } finally {

@@ -28,7 +28,7 @@ import { addFile } from '../../src/db/files.js';
 import { searchFiles } from '../../src/library/search.js';
 import { SearchPool, SearchUnavailableError } from '../../src/library/search-pool.js';
 import { ALL_WORDS, cachedLibrary, pickWords, seeded } from './library.js';
-import { printResult } from './result.js';
+import { percentile, printResult } from './result.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,9 +65,6 @@ const CLASSES: Record<string, () => Query> = {
   'no match': () => [`${typed(pickWords(random, ALL_WORDS, 1, 1)[0] ?? '')} zqxv`, 1],
 };
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 interface Summary {
   p50: number;
   p95: number;
@@ -119,7 +116,6 @@ try {
   const walls: number[] = [];
   const cpus: number[] = [];
   let unanswered = 0;
-  const perClass: Record<string, { wall: Summary; cpu: Summary }> = {};
   for (const [name, make] of Object.entries(CLASSES)) {
     const queries = Array.from({ length: queryCount }, make);
     const wall: number[] = [];
@@ -144,7 +140,6 @@ try {
     walls.push(...wall);
     cpus.push(...cpu);
     unanswered += failed;
-    perClass[name] = { wall: summarise(wall), cpu: summarise(cpu) };
     const note = `mean hits ${Math.round(hits / queryCount)}${failed ? `, ${failed} unanswered` : ''}`;
     console.log(`${`${name}:`.padEnd(17)}wall ${line(summarise(wall))} (${note})`);
     console.log(`${''.padEnd(17)}CPU  ${line(summarise(cpu))}`);

@@ -8,6 +8,7 @@ import {
   neverSent,
   refusalMeaning,
 } from '../../src/telegram-errors.js';
+import { networkError } from './network-error.js';
 
 function refusal(error_code: number, description: string, retry_after?: number): GrammyError {
   return new GrammyError(
@@ -15,14 +16,6 @@ function refusal(error_code: number, description: string, retry_after?: number):
     { ok: false, error_code, description, ...(retry_after ? { parameters: { retry_after } } : {}) },
     'sendMessage',
     {},
-  );
-}
-
-/** A network failure as grammY reports it: node-fetch's error, with the system code. */
-function network(message: string, code?: string): HttpError {
-  return new HttpError(
-    "Network request for 'sendMessage' failed!",
-    Object.assign(new Error(message), { code }),
   );
 }
 
@@ -65,14 +58,16 @@ describe('apiErrorMeaning', () => {
   });
 
   it('retries only network errors that prove the request never left', () => {
-    assert.deepEqual(apiErrorMeaning(network('connect ECONNREFUSED', 'ECONNREFUSED')), {
+    assert.deepEqual(apiErrorMeaning(networkError('connect ECONNREFUSED', 'ECONNREFUSED')), {
       kind: 'transient',
     });
-    assert.deepEqual(apiErrorMeaning(network('getaddrinfo ENOTFOUND', 'ENOTFOUND')), {
+    assert.deepEqual(apiErrorMeaning(networkError('getaddrinfo ENOTFOUND', 'ENOTFOUND')), {
       kind: 'transient',
     });
     // Connected, then lost: Telegram may have the message.
-    assert.deepEqual(apiErrorMeaning(network('socket hang up', 'ECONNRESET')), { kind: 'unknown' });
+    assert.deepEqual(apiErrorMeaning(networkError('socket hang up', 'ECONNRESET')), {
+      kind: 'unknown',
+    });
     assert.deepEqual(
       apiErrorMeaning(
         new HttpError('failed', new Error("Request to 'x' timed out after 5 seconds")),
@@ -100,8 +95,8 @@ describe('neverSent and isNetworkError', () => {
     });
     assert.equal(neverSent(undici), true);
     assert.equal(isNetworkError(undici), true);
-    assert.equal(neverSent(network('read ECONNRESET', 'ECONNRESET')), false);
-    assert.equal(isNetworkError(network('read ECONNRESET', 'ECONNRESET')), true);
+    assert.equal(neverSent(networkError('read ECONNRESET', 'ECONNRESET')), false);
+    assert.equal(isNetworkError(networkError('read ECONNRESET', 'ECONNRESET')), true);
     assert.equal(isNetworkError(refusal(500, 'Internal Server Error')), false);
   });
 });
@@ -115,7 +110,7 @@ describe('ignoreApiError', () => {
       () => ignore(other),
       (error) => error === other,
     );
-    const lost = network('socket hang up', 'ECONNRESET');
+    const lost = networkError('socket hang up', 'ECONNRESET');
     assert.throws(
       () => ignoreApiError('unknown')(lost),
       (error) => error === lost,

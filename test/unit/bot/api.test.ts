@@ -4,56 +4,18 @@ import { Api, HttpError } from 'grammy';
 import pino from 'pino';
 import { configureApi, countApiCalls } from '../../../src/bot/api.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
-
-/** An Api whose every call fails with `errors` in turn, then succeeds; counts the calls. */
-function failingApi(errors: Error[]) {
-  const api = new Api('1:fake');
-  let calls = 0;
-  api.config.use(async () => {
-    const error = errors[calls++];
-    if (error) throw error;
-    // Only success matters here, not the message returned.
-    return { ok: true, result: { message_id: 1 } } as never;
-  });
-  configureApi(api, pino({ level: 'silent' }), {
-    attempts: 3,
-    networkDelayMs: 1,
-    callTimeoutMs: 5000,
-  });
-  return { api, calls: () => calls };
-}
-
-const network = (message: string, code: string) =>
-  new HttpError(
-    "Network request for 'sendMessage' failed!",
-    Object.assign(new Error(message), { code }),
-  );
-
-describe('configureApi', () => {
-  it('sends again when the request provably never reached Telegram', async () => {
-    const { api, calls } = failingApi([network('connect ECONNREFUSED', 'ECONNREFUSED')]);
-    await api.sendMessage(1, 'hi');
-    assert.equal(calls(), 2);
-  });
-
-  it('never sends again after a connection lost mid-request, but repeats a safe call', async () => {
-    const lost = network('socket hang up', 'ECONNRESET');
-    const send = failingApi([lost]);
-    await assert.rejects(send.api.sendMessage(1, 'hi'), (error) => error === lost);
-    assert.equal(send.calls(), 1);
-    const safe = failingApi([lost]);
-    await safe.api.deleteMessage(1, 1);
-    assert.equal(safe.calls(), 2);
-  });
-});
+import { networkError } from '../network-error.js';
 
 /**
  * An Api answering each call with the next of `answers` (a Bot API answer, or an error to
- * throw), counted by countApiCalls with the bot's retries around it.
+ * throw; a success once they run out), counted by countApiCalls, with the bot's retries
+ * around it if asked. `calls` counts the attempts that reached the fake.
  */
 function scriptedApi(answers: (Record<string, unknown> | Error)[], retries = false) {
   const api = new Api('1:fake');
+  let calls = 0;
   api.config.use(async () => {
+    calls++;
     const answer = answers.shift() ?? { ok: true, result: true };
     if (answer instanceof Error) throw answer;
     return answer as never;
@@ -73,8 +35,29 @@ function scriptedApi(answers: (Record<string, unknown> | Error)[], retries = fal
       values.map(({ labels, value }) => [`${labels.method} ${labels.outcome}`, value]),
     );
   };
-  return { api, counted };
+  return { api, counted, calls: () => calls };
 }
+
+describe('configureApi', () => {
+  it('sends again when the request provably never reached Telegram', async () => {
+    const { api, calls } = scriptedApi(
+      [networkError('connect ECONNREFUSED', 'ECONNREFUSED')],
+      true,
+    );
+    await api.sendMessage(1, 'hi');
+    assert.equal(calls(), 2);
+  });
+
+  it('never sends again after a connection lost mid-request, but repeats a safe call', async () => {
+    const lost = networkError('socket hang up', 'ECONNRESET');
+    const send = scriptedApi([lost], true);
+    await assert.rejects(send.api.sendMessage(1, 'hi'), (error) => error === lost);
+    assert.equal(send.calls(), 1);
+    const safe = scriptedApi([lost], true);
+    await safe.api.deleteMessage(1, 1);
+    assert.equal(safe.calls(), 2);
+  });
+});
 
 const refusal = (error_code: number, description: string, retry_after?: number) => ({
   ok: false,
@@ -106,9 +89,9 @@ describe('countApiCalls', () => {
     const timedOut = new Error("Request to 'getMe' timed out after 60 seconds");
     const { api, counted } = scriptedApi([
       refusal(502, 'Bad Gateway'),
-      network('socket hang up', 'ECONNRESET'),
+      networkError('socket hang up', 'ECONNRESET'),
       new HttpError("Network request for 'getMe' failed!", timedOut),
-      network('connect ETIMEDOUT', 'ETIMEDOUT'),
+      networkError('connect ETIMEDOUT', 'ETIMEDOUT'),
     ]);
     await assert.rejects(api.getMe());
     await assert.rejects(api.getMe());

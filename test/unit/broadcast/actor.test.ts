@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
-import { Api, HttpError } from 'grammy';
+import { Api } from 'grammy';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { BroadcastActor } from '../../../src/broadcast/actor.js';
 import { confirmBroadcast, countRecipients, createDraft } from '../../../src/db/broadcasts.js';
 import { type Db, openDatabase } from '../../../src/db/database.js';
 import { createMetrics, type Metrics } from '../../../src/ops/metrics.js';
-
-/** A network failure as node-fetch reports it, with the system error's code. */
-function networkError(message: string, code?: string): HttpError {
-  const cause = Object.assign(new Error(message), code ? { code } : {});
-  return new HttpError("Network request for 'sendMessage' failed!", cause);
-}
+import { eventually } from '../../e2e/harness.js';
+import { networkError } from '../network-error.js';
 
 /**
  * An Api that never touches the network: `fail` may throw for a send (by recipient and
@@ -79,17 +74,17 @@ describe('broadcast actor', () => {
     return id;
   }
 
-  async function finished(id: number): Promise<void> {
-    for (let waited = 0; waited < 20_000; waited += 20) {
-      const row = await db
+  const status = async (id: number) =>
+    (
+      await db
         .selectFrom('broadcasts')
         .select('status')
         .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      if (row.status === 'done') return;
-      await delay(20);
-    }
-    assert.fail('the broadcast never finished');
+        .executeTakeFirstOrThrow()
+    ).status;
+
+  async function finished(id: number): Promise<void> {
+    await eventually(async () => (await status(id)) === 'done', 'the broadcast to finish', 20_000);
   }
 
   /** The broadcast messages counted, by outcome. */
@@ -147,16 +142,8 @@ describe('broadcast actor', () => {
       WHEN NEW.user_id = 3 BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`.execute(db);
     const { api, attempts } = fakeApi(() => undefined);
     const id = await run(api);
-    for (let waited = 0; errors.length === 0; waited += 20) {
-      assert.ok(waited < 10_000, 'the database error was never logged');
-      await delay(20);
-    }
-    const row = await db
-      .selectFrom('broadcasts')
-      .select('status')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    assert.equal(row.status, 'running');
+    await eventually(() => errors.length > 0, 'the database error to be logged', 10_000);
+    assert.equal(await status(id), 'running');
     await sql`DROP TRIGGER refuse_3`.execute(db);
     await finished(id);
     assert.equal(attempts.get(3), 1, 'the recorded send is not repeated');

@@ -8,6 +8,7 @@ import { ProcessFileError } from '../../../src/library/pool.js';
 import type { ProcessingResult } from '../../../src/library/processing.js';
 import { createLogger } from '../../../src/logger.js';
 import { createMetrics, type Metrics } from '../../../src/ops/metrics.js';
+import { eventually } from '../../e2e/harness.js';
 
 const logger = createLogger({ level: 'silent', secrets: [] });
 
@@ -89,11 +90,15 @@ describe('processing jobs', () => {
       }
       return processed(1);
     }).start();
-    const deadline = Date.now() + 5000;
-    while ((await job(id)).status !== 'done' && Date.now() < deadline) {
-      assert.notEqual((await job(id)).status, 'failed', 'failed as interrupted too many times');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventually(
+      async () => {
+        const { status } = await job(id);
+        assert.notEqual(status, 'failed', 'failed as interrupted too many times');
+        return status === 'done';
+      },
+      'the job to be done',
+      5000,
+    );
     assert.deepEqual(await job(id).then(({ status, attempts }) => ({ status, attempts })), {
       status: 'done',
       attempts: 1,
@@ -122,10 +127,7 @@ describe('processing jobs', () => {
       if (titles.length === 1) await updateFileDetails(db, id, { title: 'Renamed' });
       return processed(titles.length);
     }).start();
-    const deadline = Date.now() + 5000;
-    while ((await job(id)).status !== 'done' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventually(async () => (await job(id)).status === 'done', 'the job to be done', 5000);
     assert.deepEqual(titles, ['Lesson 4', 'Renamed']);
     assert.equal((await findFile(db, id))?.processed_file_id, 'copy-2');
   });

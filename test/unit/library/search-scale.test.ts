@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import type { Db } from '../../../src/db/database.js';
-import type { Database } from '../../../src/db/schema.js';
+import { type Db, openReadOnlyDatabase } from '../../../src/db/database.js';
 import { MATCH_CAP, type SearchResult, searchFiles } from '../../../src/library/search.js';
 import { cachedLibrary } from '../../bench/library.js';
 
@@ -27,8 +24,7 @@ describe('search on a generated library of 200,000 files', () => {
   // Generating the library the first time takes a minute or more on a busy machine.
   before(
     async () => {
-      const sqlite = new SQLite(await cachedLibrary(200_000), { readonly: true });
-      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+      db = openReadOnlyDatabase(await cachedLibrary(200_000), 5000);
     },
     { timeout: 600_000 },
   );

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createLogger } from '../../../src/logger.js';
@@ -11,12 +10,7 @@ describe('Periodic', () => {
     const logger = createLogger({
       level: 'info',
       secrets: [],
-      destination: new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
+      destination: { write: (line: string) => lines.push(line) },
     });
     let runs = 0;
     let active = 0;
