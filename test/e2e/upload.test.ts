@@ -70,6 +70,17 @@ const jobNotice = (title: string, after: number) =>
     { after, timeoutMs: 20_000 },
   );
 
+/**
+ * Waits for a job to send the processed document titled `title`: by name, as the job of an
+ * earlier test may still be sending its own file.
+ */
+const processedUpload = (title: string, after: number) =>
+  world.emu.waitForCall(
+    'sendDocument',
+    (c) => c.ok && (c.params.document as { fileName: string }).fileName.startsWith(`${title} - `),
+    { after, timeoutMs: 20_000 },
+  );
+
 describe('upload dialog and processing', () => {
   before(() => startUploadWorld());
   after(() => world.close());
@@ -96,10 +107,7 @@ describe('upload dialog and processing', () => {
     const row = await findFile(db, Number(id));
     assert.equal(row?.tags, 'grammar,a1,english');
 
-    const upload = await emu.waitForCall('sendDocument', (c) => c.ok, {
-      after: mark,
-      timeoutMs: 20_000,
-    });
+    const upload = await processedUpload('Grammar Basics', mark);
     const document = upload.params.document as { fileName: string; sha256: string };
     assert.equal(document.fileName, 'Grammar Basics - PrimeLingoBot.pdf');
     const thumbnail = upload.params.thumbnail as { valid: boolean };
@@ -214,10 +222,7 @@ describe('upload dialog and processing', () => {
     await world.ask(admin, 'Phrases', SEND_TAGS);
     const mark = emu.mark();
     await world.ask(admin, '/skip', SAVED);
-    const upload = await emu.waitForCall('sendDocument', (c) => c.ok, {
-      after: mark,
-      timeoutMs: 20_000,
-    });
+    const upload = await processedUpload('Phrases', mark);
     await jobNotice('Phrases', mark);
     const { isJpeg, width, height, valid } = upload.params.thumbnail as Record<string, unknown>;
     assert.deepEqual(
