@@ -154,11 +154,10 @@ function createBotPart(shared: Shared): Part {
     apiRoot: config.apiRoot,
     baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) },
   });
-  countApiCalls(notices, metrics.apiCalls);
-  configureApi(notices, logger, botApiRetry(config.apiTimeoutMs));
   // Every client's messages take turns within Telegram's limits, people's answers first.
   const outbox = new Outbox(shared.messageLimits);
-  outbox.install(notices, 'replies');
+  countApiCalls(notices, metrics.apiCalls);
+  configureApi(notices, logger, botApiRetry(config.apiTimeoutMs), outbox.pace('replies'));
   const alerts = new Alerts({
     db,
     api: notices,
@@ -233,6 +232,7 @@ function createBotPart(shared: Shared): Part {
     pool,
     thumbnails,
     i18n,
+    outbox,
   });
   for (const api of [bot.api, notices, broadcastApi]) cancelOn(api, giveUp.signal);
   // Deletes sent files once AUTO_DELETE_MINUTES pass; rows that fell due while down go first.
@@ -257,7 +257,6 @@ function createBotPart(shared: Shared): Part {
           contactWindowMs: readinessWindows(config.heartbeatMs).telegramMs,
           onFatal: shared.onFatal,
         });
-  outbox.install(bot.api, 'replies');
   const startedAt = Date.now();
   const heartbeat = new Periodic(
     'heartbeat',

@@ -30,9 +30,15 @@ const UNSAFE_TO_REPEAT = /^(send|copy|forward)/;
  * their retry_after and 5xx back off (auto-retry), network errors back off too where a
  * repeat is harmless, all within a bounded number of attempts (auto-retry alone would
  * retry network errors forever), and a call that still fails is logged. getUpdates is
- * only timed: the runner has its own retry loop.
+ * only timed: the runner has its own retry loop. `pace` (the outbox's) makes every attempt
+ * wait for its turn, and the wait is no part of the timeout.
  */
-export function configureApi(api: Api, logger: Logger, options: RetryOptions): void {
+export function configureApi(
+  api: Api,
+  logger: Logger,
+  options: RetryOptions,
+  pace?: Transformer,
+): void {
   api.config.use((prev, method, payload, signal) => {
     // A long poll is held by design; a server that stalls beyond it is given up on like any call.
     const poll =
@@ -41,6 +47,7 @@ export function configureApi(api: Api, logger: Logger, options: RetryOptions): v
       prev(method, payload, both),
     );
   });
+  if (pace) api.config.use(pace);
   api.config.use(
     autoRetry({ maxRetryAttempts: options.attempts, maxDelaySeconds: 60, rethrowHttpErrors: true }),
   );

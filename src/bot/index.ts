@@ -34,6 +34,7 @@ import { updateMetrics } from './middlewares/metrics.js';
 import { sessionBeforeReplies } from './middlewares/session-first.js';
 import { userMiddleware } from './middlewares/user.js';
 import { wellFormed } from './middlewares/well-formed.js';
+import type { Outbox } from './outbox.js';
 import { answerQueriesQuietly } from './query-answers.js';
 import { AtomicFileAdapter } from './session-storage.js';
 import { Subscriptions } from './subscriptions.js';
@@ -57,6 +58,8 @@ export interface BotDeps {
   i18n: I18n<Context>;
   /** The broadcast actor, told when a broadcast is confirmed. */
   broadcasts: { kick(): void };
+  /** Paces the bot's messages within Telegram's limits, shared with the app's other clients. */
+  outbox: Outbox;
   /** Skips getMe at start-up (tests). */
   botInfo?: UserFromGetMe;
   flood?: FloodOptions;
@@ -76,7 +79,7 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
     client: { apiRoot: config.apiRoot, baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) } },
   });
   countApiCalls(bot.api, deps.metrics.apiCalls);
-  configureApi(bot.api, logger, botApiRetry(config.apiTimeoutMs));
+  configureApi(bot.api, logger, botApiRetry(config.apiTimeoutMs), deps.outbox.pace('replies'));
   bot.api.config.use(answerQueriesQuietly(logger));
 
   const { i18n } = deps;

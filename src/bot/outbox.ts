@@ -1,4 +1,4 @@
-import type { Api } from 'grammy';
+import type { Api, Transformer } from 'grammy';
 
 /**
  * Telegram's flood limits for messages (sends, copies, forwards and edits): about 30 a second
@@ -34,7 +34,8 @@ export type Sender = 'replies' | 'broadcast';
  * Keeps every message the bot sends within Telegram's limits, so that under load messages
  * wait their turn here instead of drawing 429s (which auto-retry gives up on after a few
  * attempts, leaving a user unanswered). One outbox is shared by every client of the bot,
- * since the limits are the bot's, not a client's; a chat's messages keep their order.
+ * since the limits are the bot's, not a client's. A chat's messages keep their order, but for
+ * a message Telegram refused: its retry waits its turn again.
  */
 export class Outbox {
   private readonly global: Turns;
@@ -45,23 +46,39 @@ export class Outbox {
     this.global = new Turns(1000 / limits.perSecond);
   }
 
-  /** Makes `api`'s messages wait for their turn (install it last: a wait is no timeout). */
+  /** Makes `api`'s messages wait for their turn: for a client without configureApi. */
   install(api: Api, sender: Sender): void {
-    api.config.use((prev, method, payload, signal) => {
+    api.config.use(this.pace(sender));
+  }
+
+  /**
+   * The transformer that makes each message wait for its turn. configureApi puts it inside
+   * auto-retry, so a retry waits its turn too, and outside the call's timeout, which a wait
+   * is not part of. A 429 holds the chat's later messages for its retry_after: Telegram
+   * counts messages the outbox never saw (a worker's uploads, another process's), and
+   * without the hold every retry would meet the same refusal.
+   */
+  pace(sender: Sender): Transformer {
+    return (prev, method, payload, signal) => {
       if (!MESSAGES.test(method)) return prev(method, payload, signal);
       const fields = payload as { chat_id?: unknown; allow_paid_broadcast?: boolean };
+      // Inline messages (inline_message_id) have no chat: only the bot-wide limit applies.
+      const chat =
+        fields.chat_id !== undefined && Number.isFinite(this.limits.perChatPerSecond)
+          ? this.chat(String(fields.chat_id))
+          : undefined;
       // The chat's turn last, right before the send, so its messages arrive spaced as
       // counted. The bot-wide turn comes first and never bursts, so the sends a chat's wait
       // bunches up stay within the burst Telegram allows the whole bot.
       return (async () => {
         if (!fields.allow_paid_broadcast) await this.global.take(sender);
-        // Inline messages (inline_message_id) have no chat: only the bot-wide limit applies.
-        if (fields.chat_id !== undefined && Number.isFinite(this.limits.perChatPerSecond)) {
-          await this.chat(String(fields.chat_id)).take();
-        }
-        return prev(method, payload, signal);
+        await chat?.take();
+        const answer = await prev(method, payload, signal);
+        if (!answer.ok && answer.error_code === 429)
+          chat?.hold(answer.parameters?.retry_after ?? 1);
+        return answer;
       })();
-    });
+    };
   }
 
   private chat(id: string): ChatBucket {
@@ -127,16 +144,21 @@ class ChatBucket {
   take(): Promise<void> {
     this.waiting++;
     this.tail = this.tail.then(async () => {
-      this.refill();
-      if (this.tokens < 1) {
+      // A loop: a hold may come while this taker sleeps.
+      for (this.refill(); this.tokens < 1; this.refill()) {
         const wait = ((1 - this.tokens) / this.rate) * 1000 + MARGIN_MS;
         await new Promise((resolve) => setTimeout(resolve, wait));
-        this.refill();
       }
       this.tokens -= 1;
       this.waiting--;
     });
     return this.tail;
+  }
+
+  /** Nothing may go for `seconds`, as a 429 said. */
+  hold(seconds: number): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, 1 - seconds * this.rate);
   }
 
   /** Nobody waits and the bucket is full again. */

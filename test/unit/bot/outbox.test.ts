@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Api } from 'grammy';
+import pino from 'pino';
+import { botApiRetry, configureApi } from '../../../src/bot/api.js';
 import { Outbox } from '../../../src/bot/outbox.js';
 import { Emulator } from '../../emulator/index.js';
 
@@ -34,6 +36,31 @@ describe('Outbox', () => {
     assert.deepEqual(await refusals(burst(api)), []);
     // 45 messages at 30/s; five to one chat wait two seconds past its burst of three.
     assert.ok(Date.now() - started >= 1400, 'the messages were spaced');
+  });
+
+  it('holds a chat for the retry_after of a 429, and paces the retries, when Telegram counted messages it never saw', async () => {
+    emu.setLimits({});
+    const user = emu.user({ started: true });
+    // A worker's uploads to the chat: Telegram counts them, the outbox does not.
+    const elsewhere = client();
+    for (const text of ['one', 'two', 'three']) await elsewhere.sendMessage(user.id, text);
+
+    const api = client();
+    configureApi(api, pino({ level: 'silent' }), botApiRetry(5000), new Outbox().pace('replies'));
+    const mark = emu.mark();
+    const first = api.sendMessage(user.id, 'first');
+    await emu.waitForCall('sendMessage', (c) => !c.ok, { after: mark });
+    // The outbox still has the chat's burst of three, but the 429 said to wait.
+    const later = [api.sendMessage(user.id, 'second'), api.sendMessage(user.id, 'third')];
+    assert.deepEqual(await refusals([first, ...later]), []);
+    const sends = emu.calls.slice(mark).filter((c) => c.method === 'sendMessage');
+    // One refusal, the one the outbox could not foresee; its retry waits its turn again.
+    assert.deepEqual(
+      sends.map((c) => c.ok),
+      [false, true, true, true],
+    );
+    const [refused, next] = sends;
+    assert.ok(refused && next && next.at - refused.at >= 1000, 'the chat was held for a second');
   });
 
   it("sends people's answers before the broadcast messages queued ahead of them", async () => {

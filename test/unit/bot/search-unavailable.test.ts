@@ -7,6 +7,7 @@ import type { Bot } from 'grammy';
 import type { Context } from '../../../src/bot/context.js';
 import { createI18n } from '../../../src/bot/i18n.js';
 import { createBot } from '../../../src/bot/index.js';
+import { Outbox } from '../../../src/bot/outbox.js';
 import { loadConfig } from '../../../src/config.js';
 import { type Db, openDatabase } from '../../../src/db/database.js';
 import { addFile } from '../../../src/db/files.js';
@@ -57,6 +58,7 @@ describe('a search no thread answers', () => {
       thumbnails: new ThumbnailStore(db, join(dataDir, 'thumbnails')),
       i18n: createI18n(config.defaultLanguage),
       broadcasts: { kick: () => undefined },
+      outbox: new Outbox(),
       search: async (query, options) => {
         if (failing) throw new SearchUnavailableError('timeout');
         return searchFiles(db, query, options);
