@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Message, User } from 'grammy/types';
 import { type Db, openDatabase } from '../../src/db/database.js';
 import type { Delay, ProbeLine } from '../bench/probe.js';
+import { percentile } from '../bench/result.js';
 import { type CallRecord, Emulator } from '../emulator/index.js';
 import { apiClient } from './api-client.js';
 import { type BotProcess, type Expected, eventually, saying, sleep, startBot } from './harness.js';
@@ -77,16 +78,14 @@ export interface LoadReport {
   seconds: number;
 }
 
-export function percentiles(values: readonly number[]): Percentiles {
+function percentiles(values: readonly number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-  const round = (value: number) => Math.round(value);
   return {
     count: sorted.length,
-    p50: round(at(0.5)),
-    p95: round(at(0.95)),
-    p99: round(at(0.99)),
-    max: round(sorted.at(-1) ?? 0),
+    p50: Math.round(percentile(sorted, 50)),
+    p95: Math.round(percentile(sorted, 95)),
+    p99: Math.round(percentile(sorted, 99)),
+    max: Math.round(sorted.at(-1) ?? 0),
   };
 }
 
