@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Message, User } from 'grammy/types';
-import type { CallRecord } from '../emulator/index.js';
 import { apiClient } from './api-client.js';
 import { random, seedFrom } from './crash-run.js';
-import { BotProcess, eventually, startWorld, type World } from './harness.js';
+import { BotProcess, delivered, eventually, startWorld, type World } from './harness.js';
 import { addTestFile } from './library-helpers.js';
 
 // FUZZ_SEED replays a run (its seed is printed); FUZZ_UPDATES and FUZZ_REQUESTS set its size.
@@ -176,12 +175,7 @@ describe('fuzz: random and malformed input', () => {
   after(() => world.close());
 
   /** Resolves once the bot has fetched the update (a backlog may make it take a while). */
-  async function taken(updateId: number): Promise<void> {
-    const has = (call: CallRecord) =>
-      (call.result as { update_id: number }[] | undefined)?.some((u) => u.update_id === updateId) ??
-      false;
-    await world.emu.waitForCall('getUpdates', has, { timeoutMs: 60_000 });
-  }
+  const taken = (update: { update_id: number }) => delivered(world.emu, update, 0, 60_000);
 
   /** Resolves once the bot has made no call but polling for 2 s: it has handled the burst. */
   async function quiet(): Promise<void> {
@@ -415,10 +409,10 @@ describe('fuzz: random and malformed input', () => {
         );
       }
       // The bot takes what comes; a burst of a few hundred at a time keeps the queue real.
-      if (n % 300 === 299) await taken(update.update_id);
+      if (n % 300 === 299) await taken(update);
     }
     const last = emu.pushRawUpdate({ unknown: {} });
-    await taken(last.update_id);
+    await taken(last);
     console.log(`fuzz: ${UPDATES} updates taken in ${Date.now() - started} ms`);
     await quiet();
     const calls = new Map<string, number>();

@@ -363,14 +363,22 @@ export async function eventually<T>(
   }
 }
 
-/** Resolves once the bot's getUpdates has taken `update` (at or after the `after` cursor). */
-export async function delivered(emu: Emulator, update: { update_id: number }, after: number) {
+/**
+ * Resolves once the bot's getUpdates has taken `update` (at or after the `after` cursor);
+ * `timeoutMs` as waitForCall's (a backlog may make it take a while).
+ */
+export async function delivered(
+  emu: Emulator,
+  update: { update_id: number },
+  after: number,
+  timeoutMs?: number,
+) {
   await emu.waitForCall(
     'getUpdates',
     (c) =>
       (c.result as { update_id: number }[] | undefined)?.some(
         (u) => u.update_id === update.update_id,
       ) ?? false,
-    { after },
+    { after, timeoutMs },
   );
 }
