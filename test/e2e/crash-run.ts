@@ -10,7 +10,7 @@ import { type Db, openDatabase } from '../../src/db/database.js';
 import type { LibraryFile } from '../../src/db/schema.js';
 import { type CallRecord, Emulator } from '../emulator/index.js';
 import { type ApiRequest, apiClient } from './api-client.js';
-import { type BotProcess, eventually, saying, sleep, startBot } from './harness.js';
+import { ask, type BotProcess, eventually, saying, sleep, startBot } from './harness.js';
 import { addTestFile, dataOf, sentMessage } from './library-helpers.js';
 
 /** One process (APP_ROLE=all) or two (APP_ROLE=bot and APP_ROLE=api) on one DATA_DIR. */
@@ -167,7 +167,7 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
     const users = Array.from({ length: 30 }, (_, n) =>
       emu.user({ first_name: `Crash${n}`, language_code: 'en' }),
     );
-    await Promise.all(users.map((user) => ask(emu, user, '/help', HELP)));
+    await Promise.all(users.map((user) => ask(emu, user, '/help', HELP, STEP_TIMEOUT_MS)));
 
     const ledger = new Ledger();
     const dialog = { step: 'none' as Step, sure: true, resumed: 0 };
@@ -192,7 +192,15 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
       const adminDialog = async () => {
         if (!dialog.sure) {
           // A step was on its way at the kill: it may or may not have landed.
-          await until(ask(emu, admin, '/cancel', /^(Cancelled|There is nothing to cancel)\.$/));
+          await until(
+            ask(
+              emu,
+              admin,
+              '/cancel',
+              /^(Cancelled|There is nothing to cancel)\.$/,
+              STEP_TIMEOUT_MS,
+            ),
+          );
           dialog.step = 'none';
           dialog.sure = true;
         } else if (dialog.step !== 'none' && round > 1) {
@@ -201,7 +209,7 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
         for (;;) {
           dialog.sure = false;
           if (dialog.step === 'none') {
-            await until(ask(emu, admin, '/upload', SEND_FILE));
+            await until(ask(emu, admin, '/upload', SEND_FILE, STEP_TIMEOUT_MS));
             dialog.step = 'file';
           } else if (dialog.step === 'file') {
             upload++;
@@ -216,10 +224,12 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
             );
             dialog.step = 'title';
           } else if (dialog.step === 'title') {
-            await until(ask(emu, admin, `Crash lesson ${round}.${upload}`, SEND_TAGS));
+            await until(
+              ask(emu, admin, `Crash lesson ${round}.${upload}`, SEND_TAGS, STEP_TIMEOUT_MS),
+            );
             dialog.step = 'tags';
           } else {
-            const saved = await until(ask(emu, admin, 'crash, test', SAVED));
+            const saved = await until(ask(emu, admin, 'crash, test', SAVED, STEP_TIMEOUT_MS));
             const [, id, title] = SAVED.exec(String(saved.params.text)) ?? [];
             ledger.uploads.set(Number(id), title ?? '');
             dialog.step = 'none';
@@ -319,12 +329,12 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
       log(`round ${round}: restarted in ${Date.now() - restarting} ms`);
 
       // No chat is wedged: everyone who took part writes again and is answered.
-      await Promise.all(downloaders.map((user) => ask(emu, user, '/help', HELP)));
+      await Promise.all(downloaders.map((user) => ask(emu, user, '/help', HELP, STEP_TIMEOUT_MS)));
       await verify(emu, db, dataDir, ledger);
       log(`round ${round}: ${ledger.summary()}`);
     }
     // The admin's dialog goes on (or is cancelled), and every chat answers.
-    await ask(emu, admin, '/cancel', /^(Cancelled|There is nothing to cancel)\.$/);
+    await ask(emu, admin, '/cancel', /^(Cancelled|There is nothing to cancel)\.$/, STEP_TIMEOUT_MS);
     // Banned users are ignored: those whose ban was answered, or cut off by a kill but made.
     const banned = await db
       .selectFrom('users')
@@ -332,7 +342,7 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
       .where('banned_at', 'is not', null)
       .execute();
     const answering = [admin, ...users].filter((user) => !banned.some((row) => row.id === user.id));
-    await Promise.all(answering.map((user) => ask(emu, user, '/help', HELP)));
+    await Promise.all(answering.map((user) => ask(emu, user, '/help', HELP, STEP_TIMEOUT_MS)));
     await verify(emu, db, dataDir, ledger);
     // A network error of the moment may fail a handler (faults are other tests' business),
     // but nothing may go unhandled.
@@ -526,14 +536,6 @@ async function verify(emu: Emulator, db: Db, dataDir: string, ledger: Ledger): P
   const [total] = totals.rows;
   assert.equal(total?.counter, total?.recorded, 'the downloads counter');
   assert.equal(total?.days, total?.recorded, 'the downloads per day');
-}
-
-/** Sends `text` as the user and resolves with the reply that says `expected`. */
-function ask(emu: Emulator, user: User, text: string, expected: RegExp): Promise<CallRecord> {
-  const mark = emu.mark();
-  if (text.startsWith('/')) emu.sendCommand(user, text);
-  else emu.sendText(user, text);
-  return emu.waitForCall('sendMessage', saying(user.id, expected), waitAfter(mark));
 }
 
 const waitAfter = (mark: number) => ({ after: mark, timeoutMs: STEP_TIMEOUT_MS });

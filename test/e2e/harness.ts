@@ -257,12 +257,8 @@ export interface World {
    * process can die that way: the world must be started with `process: true`.
    */
   crash(): Promise<void>;
-  /**
-   * Sends `text` (a /command or plain text) as the user and resolves with the bot's first
-   * sendMessage to that chat, from then on, that says what is `expected`: never merely the
-   * next message, which may answer an earlier step or come from a background job.
-   */
-  ask(user: User, text: string, expected: Expected): Promise<CallRecord>;
+  /** {@link ask} in this world's emulator. */
+  ask(user: User, text: string, expected: Expected, timeoutMs?: number): Promise<CallRecord>;
   /** Opens the bot's database (WAL allows it beside the running bot). */
   db(): Promise<Db>;
   close(): Promise<void>;
@@ -302,12 +298,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await whileDown?.();
       world.bot = await start(world.bot.dataDir);
     },
-    async ask(user, text, expected) {
-      const mark = emu.mark();
-      if (text.startsWith('/')) emu.sendCommand(user, text);
-      else emu.sendText(user, text);
-      return emu.waitForCall('sendMessage', saying(user.id, expected), { after: mark });
-    },
+    ask: (user, text, expected, timeoutMs) => ask(emu, user, text, expected, timeoutMs),
     async crash() {
       if (!(world.bot instanceof BotProcess)) {
         throw new Error('crash() needs a real process: startWorld({ process: true })');
@@ -328,6 +319,25 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     },
   };
   return world;
+}
+
+/**
+ * Sends `text` (a /command or plain text) as the user and resolves with the bot's first
+ * sendMessage to that chat, from then on, that says what is `expected`: never merely the
+ * next message, which may answer an earlier step or come from a background job. `timeoutMs`
+ * as waitForCall's.
+ */
+export function ask(
+  emu: Emulator,
+  user: User,
+  text: string,
+  expected: Expected,
+  timeoutMs?: number,
+): Promise<CallRecord> {
+  const mark = emu.mark();
+  if (text.startsWith('/')) emu.sendCommand(user, text);
+  else emu.sendText(user, text);
+  return emu.waitForCall('sendMessage', saying(user.id, expected), { after: mark, timeoutMs });
 }
 
 /** What a reply must say: its exact text, a pattern of its text, or any test of the call. */

@@ -4,7 +4,6 @@ import type { Update, User } from 'grammy/types';
 import { countRecipients } from '../../src/db/broadcasts.js';
 import type { Db } from '../../src/db/database.js';
 import { findFile } from '../../src/db/files.js';
-import type { CallRecord } from '../emulator/index.js';
 import { type ApiRequest, apiClient } from './api-client.js';
 import {
   delivered,
@@ -65,16 +64,8 @@ describe('timeouts: Telegram stalls', () => {
   after(() => world.close());
 
   /** Sends as the user and waits (longer than ask) for the reply saying `expected`. */
-  async function answered(user: User, text: string, expected: Expected): Promise<CallRecord> {
-    const { emu } = world;
-    const mark = emu.mark();
-    if (text.startsWith('/')) emu.sendCommand(user, text);
-    else emu.sendText(user, text);
-    return emu.waitForCall('sendMessage', saying(user.id, expected), {
-      after: mark,
-      timeoutMs: RECOVERY_MS,
-    });
-  }
+  const answered = (user: User, text: string, expected: Expected) =>
+    world.ask(user, text, expected, RECOVERY_MS);
 
   /** Lines the bot logged so far that match. */
   const logged = (pattern: RegExp) => world.bot.output.filter((line) => pattern.test(line)).length;
