@@ -5,6 +5,7 @@ import type { Update } from 'grammy/types';
 import { countRecipients } from '../../src/db/broadcasts.js';
 import type { Db } from '../../src/db/database.js';
 import { type CallRecord, Emulator } from '../emulator/index.js';
+import { updateType } from '../emulator/updates.js';
 import { type ApiRequest, apiClient } from './api-client.js';
 import { pressSend, report } from './broadcast-helpers.js';
 import { eventually, saying, startBot, startWorld, type World } from './harness.js';
@@ -31,7 +32,7 @@ function deliveredTypes(emu: Emulator): Record<string, number> {
   for (const call of emu.calls) {
     if (call.method !== 'getUpdates' || !call.ok || call.aborted) continue;
     for (const update of call.result as unknown as Update[]) {
-      const type = Object.keys(update).find((key) => key !== 'update_id') ?? '';
+      const type = updateType(update);
       counts[type] = (counts[type] ?? 0) + 1;
     }
   }

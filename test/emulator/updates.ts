@@ -161,7 +161,12 @@ export class UpdateQueue {
 
   private isAllowed(update: Update): boolean {
     if (this.raw.has(update)) return true;
-    const type = Object.keys(update).find((key) => key !== 'update_id') ?? '';
+    const type = updateType(update);
     return this.allowed ? this.allowed.has(type) : !OPT_IN.has(type);
   }
+}
+
+/** An update's type: its one field besides update_id (`message`, `callback_query`...). */
+export function updateType(update: Update): string {
+  return Object.keys(update).find((key) => key !== 'update_id') ?? '';
 }

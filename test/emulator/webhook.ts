@@ -1,6 +1,6 @@
 import type { Update, WebhookInfo } from 'grammy/types';
 import { badRequest } from './errors.js';
-import type { UpdateQueue } from './updates.js';
+import { type UpdateQueue, updateType } from './updates.js';
 
 /** setWebhook parameters, decoded. */
 export interface WebhookSettings {
@@ -201,7 +201,7 @@ export class Webhook {
 
 /** The delivery queue an update belongs to: its chat's, or for queries its sender's. */
 function queueOf(update: Update): string {
-  const kind = Object.keys(update).find((key) => key !== 'update_id') ?? '';
+  const kind = updateType(update);
   const body = (
     update as unknown as Record<string, { chat?: { id: number }; from?: { id: number } }>
   )[kind];
