@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { Update, User, WebhookInfo } from 'grammy/types';
+import type { Update, User } from 'grammy/types';
 import { ALLOWED_UPDATES } from '../../src/bot/updates/source.js';
 import type { Readiness } from '../../src/ops/heartbeat.js';
-import { callJson } from '../emulator/helpers.js';
+import { callJson, webhookInfo } from '../emulator/helpers.js';
 import { Emulator } from '../emulator/index.js';
 import { eventually, saying, startBot, startWorld, type World } from './harness.js';
 
@@ -34,9 +34,6 @@ function webhookEnv(port: number): Record<string, string> {
     LOCAL_BOT_API: 'true',
   };
 }
-
-const webhookInfo = async (emu: Emulator) =>
-  (await callJson(emu, 'getWebhookInfo')).body.result as WebhookInfo;
 
 /** Resolves once Telegram (the emulator) has nothing left to post: every update got its 2xx. */
 const allDelivered = (emu: Emulator) =>

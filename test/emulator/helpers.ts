@@ -1,3 +1,4 @@
+import type { WebhookInfo } from 'grammy/types';
 import type { Emulator } from './index.js';
 
 /** The parsed JSON answer of a raw API call, with its HTTP status. */
@@ -26,6 +27,11 @@ export async function callJson(
     signal: init.signal,
   });
   return { status: res.status, body: (await res.json()) as RawAnswer['body'] };
+}
+
+/** getWebhookInfo's result, read over HTTP. */
+export async function webhookInfo(emu: Emulator): Promise<WebhookInfo> {
+  return (await callJson(emu, 'getWebhookInfo')).body.result as WebhookInfo;
 }
 
 /** Polls `probe` every 10 ms until true, failing after `timeoutMs`. */

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { Update, WebhookInfo } from 'grammy/types';
-import { callJson, until } from './helpers.js';
+import type { Update } from 'grammy/types';
+import { callJson, until, webhookInfo } from './helpers.js';
 import { Emulator } from './index.js';
 
 interface Post {
@@ -46,9 +46,6 @@ async function endpoint(answer: (post: Post) => number | undefined = () => 200) 
   };
 }
 
-const info = async (emu: Emulator) =>
-  (await callJson(emu, 'getWebhookInfo')).body.result as WebhookInfo;
-
 describe('emulator webhook (a local Bot API server)', () => {
   let emu: Emulator;
   beforeEach(async () => {
@@ -68,7 +65,7 @@ describe('emulator webhook (a local Bot API server)', () => {
       );
       emu.sendText(emu.user(), 'pending');
       await until(() => target.posts.length > 0, 'a failed post');
-      const pending = await info(emu);
+      const pending = await webhookInfo(emu);
       assert.equal(pending.url, target.url);
       assert.equal(pending.pending_update_count, 1);
       assert.equal(
@@ -99,7 +96,7 @@ describe('emulator webhook (a local Bot API server)', () => {
           [second, 's3cret'],
         ],
       );
-      assert.equal((await info(emu)).pending_update_count, 0);
+      assert.equal((await webhookInfo(emu)).pending_update_count, 0);
     } finally {
       target.close();
     }
@@ -172,7 +169,7 @@ describe('emulator webhook (a local Bot API server)', () => {
       const [first, , retry] = target.posts;
       const waited = (retry?.at ?? 0) - (first?.at ?? 0);
       assert.ok(waited >= 950 && waited < 2500, `retried after ${waited} ms`);
-      assert.equal((await info(emu)).pending_update_count, 0);
+      assert.equal((await webhookInfo(emu)).pending_update_count, 0);
     } finally {
       target.close();
     }
