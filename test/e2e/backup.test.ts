@@ -7,6 +7,7 @@ import SQLite from 'better-sqlite3';
 import { type Db, openDatabase } from '../../src/db/database.js';
 import { npmRun } from '../cli/npm-run.js';
 import { Emulator } from '../emulator/index.js';
+import { apiClient } from './api-client.js';
 import { eventually, startBot, startWorld, type World } from './harness.js';
 
 const PASSWORD = 'a long enough password';
@@ -34,19 +35,9 @@ describe('backups', () => {
       .insertInto('users')
       .values(users.map((u) => ({ id: u.id, first_name: 'Learner' })))
       .execute();
-    const api = await world.bot.apiUrl();
-    const login = await fetch(`${api}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'root', password: PASSWORD }),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const created = await fetch(`${api}/api/broadcasts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ text: 'Backup during broadcast' }),
-    });
-    assert.equal(created.status, 201, await created.text());
+    const request = await apiClient(await world.bot.apiUrl(), 'root', PASSWORD);
+    const created = await request('POST', '/api/broadcasts', { text: 'Backup during broadcast' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
     const settled = () =>
       db
         .selectFrom('broadcast_recipients')
