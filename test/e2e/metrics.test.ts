@@ -8,7 +8,7 @@ import { type CallRecord, Emulator } from '../emulator/index.js';
 import { updateType } from '../emulator/updates.js';
 import { type ApiRequest, apiClient } from './api-client.js';
 import { pressSend, report } from './broadcast-helpers.js';
-import { eventually, saying, startBot, startWorld, type World } from './harness.js';
+import { ask, eventually, startBot, startWorld, type World } from './harness.js';
 import { addTestFile, dataOf, openCard, pressAndWait, sentMessage } from './library-helpers.js';
 import { type Family, parsePrometheus, sampleValue } from './prometheus.js';
 
@@ -256,9 +256,7 @@ describe('metrics of a bot-only process (APP_ROLE=bot)', () => {
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(!bot.output.some((l) => l.includes('admin API listening')));
       const user = emu.user({ first_name: 'Nodira', language_code: 'en' });
-      const mark = emu.mark();
-      emu.sendCommand(user, '/start');
-      await emu.waitForCall('sendMessage', saying(user.id, /^Hello, Nodira!/), { after: mark });
+      await ask(emu, user, '/start', /^Hello, Nodira!/);
       const families = await eventually(async () => {
         const scraped = await scrape(url);
         const handled = sampleValue(scraped, 'primelingo_handler_duration_seconds_count', {
