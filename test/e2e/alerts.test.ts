@@ -7,7 +7,7 @@ import type { CallRecord } from '../emulator/index.js';
 import type { Keyboard } from './broadcast-helpers.js';
 import { report } from './broadcast-helpers.js';
 import { eventually, saying, startWorld, type World } from './harness.js';
-import { addTestFile, dataOf } from './library-helpers.js';
+import { addTestFile, dataOf, shownMessage } from './library-helpers.js';
 
 const [RU, EN, UZ] = [7001, 7002, 7003];
 const ADMINS = [RU, EN, UZ];
@@ -51,11 +51,7 @@ describe('alerts to the admins', () => {
 
   /** Presses the button with this callback data under the message `menu` sent. */
   function press(user: User, menu: CallRecord, data: string) {
-    const message = world.emu
-      .messages(user.id)
-      .find((m) => m.message_id === menu.result?.message_id);
-    assert.ok(message, 'the menu message');
-    world.emu.pressButton(user, message, data);
+    world.emu.pressButton(user, shownMessage(world.emu, user, menu), data);
   }
 
   async function expectAlerts(after: number, texts: Texts): Promise<CallRecord[]> {

@@ -1,6 +1,6 @@
-import assert from 'node:assert/strict';
 import type { User } from 'grammy/types';
 import type { World } from './harness.js';
+import { shownMessage } from './library-helpers.js';
 
 export type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
 
@@ -12,8 +12,7 @@ export async function pressSend(world: World, admin: User, mark: number): Promis
     (c) => c.ok && String(c.params.text).startsWith('📣 This message'),
     { after: mark },
   );
-  const message = emu.messages(admin.id).find((m) => m.message_id === confirm.result?.message_id);
-  assert.ok(message);
+  const message = shownMessage(emu, admin, confirm);
   const data =
     (confirm.params.reply_markup as Keyboard).inline_keyboard[0]?.[0]?.callback_data ?? '';
   emu.pressButton(admin, message, data);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import type { Message, User } from 'grammy/types';
+import type { User } from 'grammy/types';
 import { sql } from 'kysely';
 import { countRecipients } from '../../src/db/broadcasts.js';
 import type { Db } from '../../src/db/database.js';
 import type { CallRecord, Emulator } from '../emulator/index.js';
 import type { Keyboard } from './broadcast-helpers.js';
 import { eventually, sleep, startWorld, type World } from './harness.js';
-import { addTestFile, dataOf } from './library-helpers.js';
+import { addTestFile, dataOf, shownMessage } from './library-helpers.js';
 
 // Two admins, each doing one thing at a time: one uploads, the other broadcasts.
 const UPLOADER = 7200;
@@ -256,13 +256,6 @@ async function persist(
 const text = (pattern: RegExp) => (c: CallRecord) =>
   c.method === 'sendMessage' && pattern.test(String(c.params.text));
 
-/** The bot's message a call sent, as the user sees it. */
-function sentMessage(emu: Emulator, user: User, call: CallRecord): Message {
-  const message = emu.messages(user.id).find((m) => m.message_id === call.result?.message_id);
-  if (!message) throw new Error(`message ${call.result?.message_id} is not in the chat`);
-  return message;
-}
-
 /** Searches, opens the first result's card and downloads it; resolves with the document. */
 async function searchAndDownload(world: World, user: User): Promise<CallRecord> {
   const { emu } = world;
@@ -276,14 +269,14 @@ async function searchAndDownload(world: World, user: User): Promise<CallRecord> 
   const card = await persist(
     emu,
     user,
-    () => emu.pressButton(user, sentMessage(emu, user, results), first),
+    () => emu.pressButton(user, shownMessage(emu, user, results), first),
     text(/^📄 Grammar/),
   );
   const download = dataOf(card, /Download/);
   return persist(
     emu,
     user,
-    () => emu.pressButton(user, sentMessage(emu, user, card), download),
+    () => emu.pressButton(user, shownMessage(emu, user, card), download),
     (c) => c.method === 'sendDocument',
   );
 }
@@ -330,7 +323,7 @@ async function broadcast(world: World, admin: User, db: Db): Promise<number> {
       ?.status !== 'draft';
   // Pressed again only if the press had no effect at all, as a person would.
   for (let press = 1; press <= 3 && !(await confirmed()); press++) {
-    emu.pressButton(admin, sentMessage(emu, admin, confirm), data);
+    emu.pressButton(admin, shownMessage(emu, admin, confirm), data);
     await eventually(confirmed, 'the broadcast confirmed', 15_000).catch(() => undefined);
   }
   return id;

@@ -86,6 +86,13 @@ export function sentMessage(call: CallRecord): Message {
   return call.result as unknown as Message;
 }
 
+/** The message a call sent, as the user's chat shows it now; throws if it is gone. */
+export function shownMessage(emu: Emulator, user: User, call: CallRecord): Message {
+  const message = emu.messages(user.id).find((m) => m.message_id === call.result?.message_id);
+  if (!message) throw new Error(`message ${call.result?.message_id} is not in the chat`);
+  return message;
+}
+
 /** What pressAndWait waits for besides the method. */
 export interface PressOptions {
   /**

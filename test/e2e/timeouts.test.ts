@@ -15,7 +15,7 @@ import {
   startWorld,
   type World,
 } from './harness.js';
-import { addTestFile, dataOf } from './library-helpers.js';
+import { addTestFile, dataOf, shownMessage } from './library-helpers.js';
 
 const ADMIN = 7100;
 const PASSWORD = 'a long enough password';
@@ -119,8 +119,7 @@ describe('timeouts: Telegram stalls', () => {
     const file = await addTestFile(emu, db, { title: 'Listening Drill', type: 'audio' });
     const user = emu.user({ first_name: 'Listener', language_code: 'en' });
     const card = await world.ask(user, `/start f_${file.id}`, /^🎧 Listening Drill/);
-    const message = emu.messages(user.id).find((m) => m.message_id === card.result?.message_id);
-    assert.ok(message);
+    const message = shownMessage(emu, user, card);
     const data = dataOf(card, /Download/);
     await stallAfterDelivery(() => emu.pressButton(user, message, data));
     assert.equal(
