@@ -1,3 +1,6 @@
+import type { Readiness } from '../../src/ops/heartbeat.js';
+import { eventually } from './harness.js';
+
 /** An answer of the admin API: its status and its JSON body. */
 export interface ApiAnswer {
   status: number;
@@ -35,4 +38,27 @@ export async function apiClient(
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login)}`);
   const token = String(login.body.token);
   return (method, path, body, url = base) => send(`${url}${path}`, method, body, token);
+}
+
+/**
+ * Waits (up to 40 s) until GET /health/ready at `base` answers `status` with exactly these
+ * parts failing; resolves with its body.
+ */
+export function untilReadiness(
+  base: string,
+  status: number,
+  failing: string[],
+  what: string,
+): Promise<Readiness> {
+  return eventually(
+    async () => {
+      const response = await fetch(`${base}/health/ready`);
+      const body = (await response.json()) as Readiness;
+      return response.status === status && JSON.stringify(body.failing) === JSON.stringify(failing)
+        ? body
+        : undefined;
+    },
+    what,
+    40_000,
+  );
 }

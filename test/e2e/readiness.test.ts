@@ -2,32 +2,12 @@ import assert from 'node:assert/strict';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Readiness } from '../../src/ops/heartbeat.js';
 import { Emulator } from '../emulator/index.js';
-import { type BotProcess, eventually, startBot, startWorld, type World } from './harness.js';
+import { untilReadiness } from './api-client.js';
+import { type BotProcess, startBot, startWorld, type World } from './harness.js';
 
 // Heartbeats every 0.5 s: a heartbeat is stale after 3 s, Telegram unreachable after 6 s.
 const FAST = { HEARTBEAT_SECONDS: '0.5' };
-
-async function ready(api: string): Promise<{ status: number; body: Readiness }> {
-  const response = await fetch(`${api}/health/ready`);
-  return { status: response.status, body: (await response.json()) as Readiness };
-}
-
-/** Waits until /health/ready answers `status` with exactly these parts down. */
-function until(api: string, status: number, failing: string[], what: string) {
-  return eventually(
-    async () => {
-      const answer = await ready(api);
-      return answer.status === status &&
-        JSON.stringify(answer.body.failing) === JSON.stringify(failing)
-        ? answer.body
-        : undefined;
-    },
-    what,
-    40_000,
-  );
-}
 
 describe('GET /health/ready, one process (npm start)', () => {
   let world: World;
@@ -39,7 +19,7 @@ describe('GET /health/ready, one process (npm start)', () => {
   after(() => world.close());
 
   it('answers 200 with every part up', async () => {
-    const body = await until(api, 200, [], 'ready');
+    const body = await untilReadiness(api, 200, [], 'ready');
     assert.equal(body.ready, true);
     assert.deepEqual(
       [body.database.state, body.bot.state, body.telegram.state, body.pool.state],
@@ -50,13 +30,13 @@ describe('GET /health/ready, one process (npm start)', () => {
   });
 
   it('names telegram while the Bot API does not answer getUpdates, and recovers', async () => {
-    await until(api, 200, [], 'ready');
+    await untilReadiness(api, 200, [], 'ready');
     // Every getUpdates waits 12 s for its answer: the bot hears nothing for longer than 6 s.
     world.emu.latency(12_000, 'getUpdates');
-    const down = await until(api, 503, ['telegram'], 'telegram down');
+    const down = await untilReadiness(api, 503, ['telegram'], 'telegram down');
     assert.ok((down.telegram.lastContactAgeSeconds ?? 0) >= 6);
     world.emu.latency(0, 'getUpdates');
-    await until(api, 200, [], 'telegram back');
+    await untilReadiness(api, 200, [], 'telegram back');
   });
 
   it('names the database while its file is gone, and recovers when it is back', async () => {
@@ -65,12 +45,12 @@ describe('GET /health/ready, one process (npm start)', () => {
     const file = join(world.bot.dataDir, 'primelingo.sqlite');
     await rename(file, `${file}.away`);
     try {
-      const down = await until(api, 503, ['database'], 'database down');
+      const down = await untilReadiness(api, 503, ['database'], 'database down');
       assert.equal(down.bot.state, 'unknown');
     } finally {
       await rename(`${file}.away`, file);
     }
-    await until(api, 200, [], 'database back');
+    await untilReadiness(api, 200, [], 'database back');
   });
 });
 
@@ -95,12 +75,12 @@ describe('GET /health/ready, two processes (APP_ROLE=bot and api)', () => {
   });
 
   it('goes 503 naming the bot once the killed bot’s heartbeat is stale, and 200 after a restart', async () => {
-    await until(api, 200, [], 'ready');
+    await untilReadiness(api, 200, [], 'ready');
     await bot.stop('SIGKILL');
-    const down = await until(api, 503, ['bot'], 'the bot down');
+    const down = await untilReadiness(api, 503, ['bot'], 'the bot down');
     assert.ok((down.bot.heartbeatAgeSeconds ?? 0) >= 3);
     assert.deepEqual([down.telegram.state, down.pool.state], ['unknown', 'unknown']);
     bot = await startBot(emu, { dataDir: bot.dataDir, env: { ...FAST, APP_ROLE: 'bot' } });
-    await until(api, 200, [], 'the bot back');
+    await untilReadiness(api, 200, [], 'the bot back');
   });
 });

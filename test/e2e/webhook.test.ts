@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Update, User } from 'grammy/types';
 import { ALLOWED_UPDATES } from '../../src/bot/updates/source.js';
-import type { Readiness } from '../../src/ops/heartbeat.js';
 import { callJson, webhookInfo } from '../emulator/helpers.js';
 import { Emulator } from '../emulator/index.js';
+import { untilReadiness } from './api-client.js';
 import { eventually, saying, startBot, startWorld, type World } from './harness.js';
 
 const SECRET = 'test_Secret-42';
@@ -182,18 +182,8 @@ describe('webhook mode', () => {
     }
   });
 
-  const ready = (status: number, failing: string[], what: string) =>
-    eventually(
-      async () => {
-        const response = await fetch(`${await world.bot.apiUrl()}/health/ready`);
-        const body = (await response.json()) as Readiness;
-        return response.status === status && body.failing.join() === failing.join()
-          ? body
-          : undefined;
-      },
-      what,
-      40_000,
-    );
+  const ready = async (status: number, failing: string[], what: string) =>
+    untilReadiness(await world.bot.apiUrl(), status, failing, what);
 
   // Last: it takes the webhook away for a while.
   it('counts Telegram reached while the webhook stays registered, and down once it is gone', async () => {
