@@ -7,7 +7,7 @@ import { ALLOWED_UPDATES } from '../../src/bot/updates/source.js';
 import { callJson, webhookInfo } from '../emulator/helpers.js';
 import { Emulator } from '../emulator/index.js';
 import { untilReadiness } from './api-client.js';
-import { eventually, saying, startBot, startWorld, type World } from './harness.js';
+import { ask, eventually, saying, startBot, startWorld, type World } from './harness.js';
 
 const SECRET = 'test_Secret-42';
 const HOOK_PATH = '/telegram/hook';
@@ -248,9 +248,7 @@ describe('webhook mode: SIGTERM, then back to polling', () => {
         assert.equal((await webhookInfo(emu)).url, '');
         await emu.waitForCall('sendMessage', saying(late.id, /^Hello, Late!/), { after: mark });
         // A /help handled again would be answered before this later update of the same chat.
-        const probe = emu.mark();
-        emu.sendCommand(slow, '/start');
-        await emu.waitForCall('sendMessage', saying(slow.id, /^Hello, Slow!/), { after: probe });
+        await ask(emu, slow, '/start', /^Hello, Slow!/);
         const helps = emu.calls.filter(
           (call) =>
             call.method === 'sendMessage' &&
