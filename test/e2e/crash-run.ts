@@ -8,6 +8,7 @@ import type { Message, User } from 'grammy/types';
 import { sql } from 'kysely';
 import { type Db, openDatabase } from '../../src/db/database.js';
 import type { LibraryFile } from '../../src/db/schema.js';
+import { seeded } from '../bench/library.js';
 import { type CallRecord, Emulator } from '../emulator/index.js';
 import { type ApiRequest, apiClient } from './api-client.js';
 import { ask, type BotProcess, eventually, saying, sleep, startBot } from './harness.js';
@@ -36,18 +37,6 @@ export interface CrashReport {
   broadcasts: number;
   /** Dialog steps confirmed just before a kill and taken up again after it. */
   resumedSteps: number;
-}
-
-/** A seedable generator (mulberry32), so a failing run can be replayed from its seed. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A seed from the environment (to replay a run) or a fresh one. */
@@ -145,7 +134,8 @@ class Processes {
 export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
   const { deployment, kills, seed } = options;
   const log = options.log ?? (() => {});
-  const rnd = random(seed);
+  // Seeded, so a failing run can be replayed from its seed.
+  const rnd = seeded(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
   const between = (low: number, high: number) => low + Math.floor(rnd() * (high - low));
 

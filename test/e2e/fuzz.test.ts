@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Message, User } from 'grammy/types';
+import { seeded } from '../bench/library.js';
 import { apiClient } from './api-client.js';
-import { random, seedFrom } from './crash-run.js';
+import { seedFrom } from './crash-run.js';
 import { BotProcess, delivered, eventually, startWorld, type World } from './harness.js';
 import { addTestFile } from './library-helpers.js';
 
@@ -222,7 +223,7 @@ describe('fuzz: random and malformed input', () => {
 
   it('survives thousands of random and malformed updates with polite answers only', async () => {
     const { emu } = world;
-    const g = new Garbage(random(SEED));
+    const g = new Garbage(seeded(SEED));
     const everyone = [admin, ...users];
     const bot = { id: emu.bot.id, is_bot: true, first_name: 'PrimeLingo' };
     const sent: Message[] = [];
@@ -434,7 +435,7 @@ describe('fuzz: random and malformed input', () => {
       password: PASSWORD,
     });
     const token = String(body.token);
-    const g = new Garbage(random(SEED + 1));
+    const g = new Garbage(seeded(SEED + 1));
     const paths = [
       '/api/files',
       '/api/files/1',
