@@ -7,13 +7,16 @@ export interface ApiAnswer {
   body: Record<string, unknown>;
 }
 
-/** Sends JSON to the admin API at `base` with the token, as a script or a tool would. */
-export type ApiRequest = (
+/**
+ * Sends JSON to the admin API at `base` with the token, as a script or a tool would; `token`
+ * is the login's, for a test that writes its own requests.
+ */
+export type ApiRequest = ((
   method: string,
   path: string,
   body?: unknown,
   base?: string,
-) => Promise<ApiAnswer>;
+) => Promise<ApiAnswer>) & { readonly token: string };
 
 /** Logs in over HTTP and returns a request function that carries the token. */
 export async function apiClient(
@@ -37,7 +40,9 @@ export async function apiClient(
   const login = await send(`${base}/api/auth/login`, 'POST', { username, password });
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login)}`);
   const token = String(login.body.token);
-  return (method, path, body, url = base) => send(`${url}${path}`, method, body, token);
+  const request = (method: string, path: string, body?: unknown, url = base) =>
+    send(`${url}${path}`, method, body, token);
+  return Object.assign(request, { token });
 }
 
 /**
