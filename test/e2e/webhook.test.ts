@@ -115,6 +115,25 @@ describe('webhook mode', () => {
     assert.equal(replies.length, 1, replies.map((call) => call.params.text).join('\n'));
   });
 
+  it('handles an update Telegram posts again (its 200 got lost) only once', async () => {
+    const user = world.emu.user({ first_name: 'Twice', language_code: 'en' });
+    await world.ask(user, '/start', /^Hello, Twice!/);
+    const mark = world.emu.mark();
+    const again = JSON.stringify(forgedMessage(user, 'grammar', 900_003));
+    const secret = { 'x-telegram-bot-api-secret-token': SECRET };
+    const answers = [await post(again, secret), await post(again, secret)];
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200],
+    );
+    // A second search would be answered before this later /help of the same chat.
+    await world.ask(user, '/help', /^How to use PrimeLingo:/);
+    const replies = world.emu.calls
+      .slice(mark)
+      .filter((call) => call.method === 'sendMessage' && call.params.chat_id === user.id);
+    assert.equal(replies.length, 2, replies.map((call) => call.params.text).join('\n'));
+  });
+
   it('answers 404 off its path, 405 to other methods, 413 to a huge body and 400 to a non-update', async () => {
     const secret = { 'x-telegram-bot-api-secret-token': SECRET };
     assert.equal((await post('{}', secret, '/other')).status, 404);

@@ -20,6 +20,8 @@ export interface WebhookOptions {
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Telegram reads Retry-After from a refusal and posts the update again after it. */
 const RETRY_AFTER_SECONDS = 1;
+/** Updates remembered as taken: far more than Telegram posts while it retries one. */
+const REMEMBERED_UPDATES = 10_000;
 
 /**
  * Webhook mode: the bot's own listener for Telegram's posts, separate from the admin API. A
@@ -27,7 +29,8 @@ const RETRY_AFTER_SECONDS = 1;
  * once, never after the handler. What cannot be taken now (the sink is full, or the bot is
  * shutting down) is answered 503, and Telegram posts it again later: nothing it was told was
  * received goes unhandled. Telegram posts one chat's updates one at a time, each after the
- * previous one's 200, so they reach the bot, and its per-chat sequentialize, in order.
+ * previous one's 200, so they reach the bot, and its per-chat sequentialize, in order. An
+ * update whose 200 got lost on the way comes again: one taken lately is answered, not handled.
  */
 export function createWebhook(bot: Bot<Context>, options: WebhookOptions): UpdateSource {
   const { config, logger } = options;
@@ -44,6 +47,7 @@ export function createWebhook(bot: Bot<Context>, options: WebhookOptions): Updat
     },
     { concurrency: SINK_CONCURRENCY },
   );
+  const taken = new Set<number>();
   let accepting = false;
   let updateAt: number | null = null;
   let confirmedAt: number | null = null;
@@ -67,7 +71,11 @@ export function createWebhook(bot: Bot<Context>, options: WebhookOptions): Updat
     updateAt = Date.now();
     // Checked again after the body: shutdown may have begun meanwhile.
     if (!accepting) return refuse(res, { connection: 'close' });
+    if (taken.has(update.update_id)) return answer(res, 200);
     if (sink.size() >= SINK_CONCURRENCY) return refuse(res);
+    taken.add(update.update_id);
+    // A Set keeps its order: the first id is the oldest.
+    if (taken.size > REMEMBERED_UPDATES) taken.delete(taken.values().next().value as number);
     void sink.handle([update]);
     answer(res, 200);
   };
