@@ -20,6 +20,9 @@ export function botApiRetry(callTimeoutMs: number): RetryOptions {
   return { attempts: 3, networkDelayMs: 1000, callTimeoutMs };
 }
 
+/** A 429 asking for a longer wait than this is not waited out, but handed to the caller. */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+
 // After a timeout or a connection lost mid-request, a message may have been delivered all the
 // same: sending it again could duplicate it, so only calls that are safe to repeat are retried
 // then. A request that provably never left (refused connection, failed lookup) always is.
@@ -49,7 +52,11 @@ export function configureApi(
   });
   if (pace) api.config.use(pace);
   api.config.use(
-    autoRetry({ maxRetryAttempts: options.attempts, maxDelaySeconds: 60, rethrowHttpErrors: true }),
+    autoRetry({
+      maxRetryAttempts: options.attempts,
+      maxDelaySeconds: MAX_RETRY_AFTER_SECONDS,
+      rethrowHttpErrors: true,
+    }),
   );
   api.config.use(async (prev, method, payload, signal) => {
     for (let attempt = 0; ; attempt++) {

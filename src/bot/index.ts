@@ -75,7 +75,7 @@ export function createBot(deps: BotDeps): PrimeLingoBot {
   const { config, logger } = deps;
   const bot = new Bot<Context>(config.botToken, {
     botInfo: deps.botInfo,
-    // Every call's timeout is configureApi's; grammY's own (500 s) is only the outer bound.
+    // Every call's timeout is configureApi's; grammY's own (500 s) is only a backstop.
     client: { apiRoot: config.apiRoot, baseFetchConfig: { agent: keepAliveAgent(config.apiRoot) } },
   });
   countApiCalls(bot.api, deps.metrics.apiCalls);

@@ -1,4 +1,5 @@
 import type { Api, Transformer } from 'grammy';
+import { MAX_RETRY_AFTER_SECONDS } from './api.js';
 
 /**
  * Telegram's flood limits for messages (sends, copies, forwards and edits): about 30 a second
@@ -43,6 +44,9 @@ export class Outbox {
 
   /** Telegram's limits, unless a test server has others. */
   constructor(private readonly limits: MessageLimits = MESSAGE_LIMITS) {
+    if (!(limits.perSecond > 0 && limits.perChatPerSecond > 0 && limits.perChatBurst >= 1)) {
+      throw new Error(`message limits must be positive: ${JSON.stringify(limits)}`);
+    }
     this.global = new Turns(1000 / limits.perSecond);
   }
 
@@ -54,9 +58,11 @@ export class Outbox {
   /**
    * The transformer that makes each message wait for its turn. configureApi puts it inside
    * auto-retry, so a retry waits its turn too, and outside the call's timeout, which a wait
-   * is not part of. A 429 holds the chat's later messages for its retry_after: Telegram
-   * counts messages the outbox never saw (a worker's uploads, another process's), and
-   * without the hold every retry would meet the same refusal.
+   * is not part of. A 429 holds the chat's later messages for its retry_after (up to
+   * {@link MAX_RETRY_AFTER_SECONDS}, past which auto-retry gives up): Telegram counts
+   * messages the outbox never saw (a worker's uploads, another process's), and without the
+   * hold every retry would meet the same refusal. A wait ends at once when the call's signal
+   * aborts (a shutdown).
    */
   pace(sender: Sender): Transformer {
     return (prev, method, payload, signal) => {
@@ -65,17 +71,19 @@ export class Outbox {
       // Inline messages (inline_message_id) have no chat: only the bot-wide limit applies.
       const chat =
         fields.chat_id !== undefined && Number.isFinite(this.limits.perChatPerSecond)
-          ? this.chat(String(fields.chat_id))
+          ? String(fields.chat_id)
           : undefined;
       // The chat's turn last, right before the send, so its messages arrive spaced as
       // counted. The bot-wide turn comes first and never bursts, so the sends a chat's wait
       // bunches up stay within the burst Telegram allows the whole bot.
       return (async () => {
-        if (!fields.allow_paid_broadcast) await this.global.take(sender);
-        await chat?.take();
+        if (!fields.allow_paid_broadcast) await unlessAborted(this.global.take(sender), signal);
+        if (chat !== undefined) await unlessAborted(this.chat(chat).take(), signal);
         const answer = await prev(method, payload, signal);
-        if (!answer.ok && answer.error_code === 429)
-          chat?.hold(answer.parameters?.retry_after ?? 1);
+        if (chat !== undefined && !answer.ok && answer.error_code === 429) {
+          const seconds = Math.min(answer.parameters?.retry_after ?? 1, MAX_RETRY_AFTER_SECONDS);
+          this.chat(chat).hold(seconds);
+        }
         return answer;
       })();
     };
@@ -172,4 +180,20 @@ class ChatBucket {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.stamp) / 1000) * this.rate);
     this.stamp = now;
   }
+}
+
+type CallSignal = Parameters<Transformer>[3];
+
+/** `turn`, or a rejection as soon as `signal` aborts; the turn, when it comes, goes unused. */
+function unlessAborted(turn: Promise<void>, signal: CallSignal): Promise<void> {
+  if (!signal) return turn;
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(new Error('the call was cancelled while it waited its turn'));
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort);
+    turn.then(() => {
+      signal.removeEventListener('abort', abort);
+      resolve();
+    }, reject);
+  });
 }

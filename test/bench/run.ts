@@ -5,7 +5,7 @@
  * line (test/bench/result.ts), so the table measures nothing itself.
  *
  *   npm run bench                # the full sizes (an hour or more)
- *   npm run bench -- --quick     # the same table at small sizes, in a few minutes
+ *   npm run bench -- --quick     # the same table at small sizes, in a minute or two
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -31,7 +31,7 @@ const RUNS: Run[] = quick
       ['broadcast.ts', '--recipients', '200'],
       ['throughput.ts', '--updates', '1000'],
       ['idle.ts', '--seconds', '5'],
-      ['load.ts', '--users', '100', '--minutes', '1', '--think', '5'],
+      ['load.ts', '--users', '100', '--minutes', '0.25', '--think', '5'],
     ]
   : [
       ['search.ts'],

@@ -63,6 +63,27 @@ describe('Outbox', () => {
     assert.ok(refused && next && next.at - refused.at >= 1000, 'the chat was held for a second');
   });
 
+  it('gives up a wait for a turn the moment the call is cancelled', async () => {
+    emu.setLimits({});
+    const user = emu.user({ started: true });
+    const api = client();
+    // One message to a chat every 20 s: the second waits.
+    new Outbox({ perSecond: 30, perChatPerSecond: 0.05, perChatBurst: 1 }).install(api, 'replies');
+    await api.sendMessage(user.id, 'first');
+    const cancel = new AbortController();
+    const started = Date.now();
+    // grammY types its signal with the abort-controller polyfill; a native one works.
+    const signal = cancel.signal as unknown as Parameters<Api['sendMessage']>[3];
+    const second = api.sendMessage(user.id, 'second', {}, signal);
+    setTimeout(() => cancel.abort(), 100);
+    await assert.rejects(second, /cancelled while it waited its turn/);
+    assert.ok(Date.now() - started < 5000, 'it did not wait for its turn');
+    assert.throws(
+      () => new Outbox({ perSecond: 30, perChatPerSecond: 0, perChatBurst: 3 }),
+      /message limits must be positive/,
+    );
+  });
+
   it("sends people's answers before the broadcast messages queued ahead of them", async () => {
     emu.setLimits({});
     const outbox = new Outbox();
