@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { autoRetry } from '@grammyjs/auto-retry';
@@ -126,6 +127,8 @@ export function countApiCalls(api: Api, calls: Metrics['apiCalls']): void {
  * up on a Telegram that does not answer instead of overrunning its deadline.
  */
 export function cancelOn(api: Api, signal: AbortSignal): void {
+  // Every call in flight listens to it: many at once are no leak (Node 20 warns past 10).
+  setMaxListeners(0, signal);
   api.config.use((prev, method, payload, callSignal) => {
     if (method === 'getUpdates') return prev(method, payload, callSignal);
     return withSignal(callSignal, signal, (both) => prev(method, payload, both));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Api, HttpError } from 'grammy';
 import pino from 'pino';
-import { configureApi, countApiCalls } from '../../../src/bot/api.js';
+import { cancelOn, configureApi, countApiCalls } from '../../../src/bot/api.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
 import { networkError } from '../network-error.js';
 
@@ -108,5 +108,27 @@ describe('countApiCalls', () => {
     await assert.rejects(failing.api.close(signal(cancelled)));
     assert.deepEqual(await counted(), { 'getMe 5xx': 1, 'getMe network': 1, 'getMe timeout': 2 });
     assert.deepEqual(await failing.counted(), { 'close timeout': 1 });
+  });
+});
+
+describe('cancelOn', () => {
+  it('lets many calls in flight listen to the shutdown signal without a leak warning', async () => {
+    const api = new Api('1:fake');
+    api.config.use(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { ok: true, result: true } as never;
+    });
+    cancelOn(api, new AbortController().signal);
+    const warnings: string[] = [];
+    const listen = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', listen);
+    try {
+      await Promise.all(Array.from({ length: 30 }, (_, i) => api.deleteMessage(1, i)));
+      // A warning is emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listen);
+    }
+    assert.deepEqual(warnings, []);
   });
 });
