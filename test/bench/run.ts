@@ -4,8 +4,8 @@
  * against in the same run on the same machine. The figures come from each script's RESULT
  * line (test/bench/result.ts), so the table measures nothing itself.
  *
- *   npm run bench                # the full sizes (an hour or more)
- *   npm run bench -- --quick     # the same table at small sizes, in a minute or two
+ *   npm run bench                # the full sizes (20 minutes once the generated libraries exist)
+ *   npm run bench -- --quick     # the same table at small sizes, in under two minutes
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
