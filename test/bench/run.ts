@@ -4,7 +4,7 @@
  * against in the same run on the same machine. The figures come from each script's RESULT
  * line (test/bench/result.ts), so the table measures nothing itself.
  *
- *   npm run bench                # the full sizes (20 minutes once the generated libraries exist)
+ *   npm run bench                # the full sizes (about an hour once the generated libraries exist)
  *   npm run bench -- --quick     # the same table at small sizes, in under two minutes
  */
 import { spawn } from 'node:child_process';
@@ -45,6 +45,9 @@ const RUNS: Run[] = quick
       ['throughput.ts'],
       ['idle.ts'],
       ['load.ts'],
+      // Outside the table: each throws (and its run says so) if a promise was broken.
+      ['faults.ts'],
+      ['crash.ts'],
     ];
 
 /** Runs one script with its output shown as it comes; resolves with its RESULT figures. */
