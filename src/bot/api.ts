@@ -135,7 +135,8 @@ export function cancelOn(api: Api, signal: AbortSignal): void {
   });
 }
 
-type CallSignal = Parameters<Transformer>[3];
+/** The signal a transformer is handed (grammY types it with the abort-controller polyfill). */
+export type CallSignal = Parameters<Transformer>[3];
 
 /**
  * Runs `call` with a signal that aborts with the call's own or with `extra`, and lets go of

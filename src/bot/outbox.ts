@@ -1,5 +1,5 @@
 import type { Api, Transformer } from 'grammy';
-import { MAX_RETRY_AFTER_SECONDS } from './api.js';
+import { type CallSignal, MAX_RETRY_AFTER_SECONDS } from './api.js';
 
 /**
  * Telegram's flood limits for messages (sends, copies, forwards and edits): about 30 a second
@@ -181,8 +181,6 @@ class ChatBucket {
     this.stamp = now;
   }
 }
-
-type CallSignal = Parameters<Transformer>[3];
 
 /** `turn`, or a rejection as soon as `signal` aborts; the turn, when it comes, goes unused. */
 function unlessAborted(turn: Promise<void>, signal: CallSignal): Promise<void> {
