@@ -221,6 +221,22 @@ export async function findMatches(
   return query.orderBy('files_fts.rowid', 'desc').limit(limit).execute();
 }
 
+/**
+ * One bounded step of merging the search index's segments: FTS5 adds a segment per write and
+ * merges them only four at a time, and a search reads every segment. Each step writes about
+ * `pages` leaf pages, merging any two segments of one level (migration 0012); resolves with
+ * false once there was nothing left to merge.
+ */
+export async function mergeSearchIndex(db: Db, pages: number): Promise<boolean> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => mergeSearchIndex(trx, pages));
+  const changes = sql<{ n: number }>`SELECT total_changes() AS n`;
+  const before = (await changes.execute(db)).rows[0]?.n ?? 0;
+  await sql`INSERT INTO files_fts (files_fts, rank) VALUES ('merge', ${pages})`.execute(db);
+  const after = (await changes.execute(db)).rows[0]?.n ?? 0;
+  // FTS5's documented test: a step that merged something changed at least two rows.
+  return after - before >= 2;
+}
+
 /** The files with these ids, in the order given; ids of files that are gone are skipped. */
 export async function findFiles(db: Db, ids: readonly number[]): Promise<LibraryFile[]> {
   if (ids.length === 0) return [];

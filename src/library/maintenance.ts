@@ -5,6 +5,7 @@ import type { Retention } from '../config.js';
 import { expireDrafts, pruneRecipients } from '../db/broadcasts.js';
 import type { Db } from '../db/database.js';
 import { foldDownloads } from '../db/downloads.js';
+import { mergeSearchIndex } from '../db/files.js';
 import { pruneHealth } from '../db/health.js';
 import { pruneJoinRequests } from '../db/join-requests.js';
 import type { Logger } from '../logger.js';
@@ -29,17 +30,22 @@ export interface MaintenanceReport {
   joinRequestsPruned: number;
   healthChecksPruned: number;
   sessionFilesRemoved: number;
+  /** Steps of merging the search index's segments that did work. */
+  searchIndexMerges: number;
 }
 
 // Rows a write transaction touches at most: SQLite blocks the bot's thread while it writes,
 // so big deletions go in slices with a turn of the event loop between them.
 const BATCH = 5000;
+// Leaf pages one step of the search index's merge writes: a few milliseconds each.
+const MERGE_PAGES = 64;
 
 /**
  * Keeps every table and folder that grows with use within its retention (README, Settings):
  * folds old download rows into daily counts, prunes finished broadcasts' recipients (the
  * broadcast keeps its counts), expires drafts never sent, and prunes old join requests,
- * health events and abandoned or orphaned session files. The first pass runs at start();
+ * health events and abandoned or orphaned session files, and merges the search index's
+ * segments, which keeps searches fast as the library grows. The first pass runs at start();
  * passes never overlap.
  */
 export class Maintenance {
@@ -69,11 +75,13 @@ export class Maintenance {
     const { db, retention } = this.deps;
     const now = this.now();
     const report: MaintenanceReport = {
-      downloadsFolded: await this.inSlices(() =>
-        foldDownloads(db, now - retention.downloads, BATCH),
+      downloadsFolded: await this.inSlices(
+        () => foldDownloads(db, now - retention.downloads, BATCH),
+        BATCH,
       ),
-      recipientsPruned: await this.inSlices(() =>
-        pruneRecipients(db, now - retention.broadcastRecipients, BATCH),
+      recipientsPruned: await this.inSlices(
+        () => pruneRecipients(db, now - retention.broadcastRecipients, BATCH),
+        BATCH,
       ),
       draftsExpired: await expireDrafts(db, now - retention.broadcastDrafts),
       joinRequestsPruned: await pruneJoinRequests(db, now - retention.joinRequests),
@@ -84,6 +92,10 @@ export class Maintenance {
         now - retention.sessions,
         this.started,
       ),
+      searchIndexMerges: await this.inSlices(
+        async () => Number(await mergeSearchIndex(db, MERGE_PAGES)),
+        1,
+      ),
     };
     if (Object.values(report).some((count) => count > 0)) {
       this.deps.logger.info(report, 'maintenance pass');
@@ -91,13 +103,13 @@ export class Maintenance {
     return report;
   }
 
-  // Repeats a batched step until it does less than a full batch (or the bot is stopping).
-  private async inSlices(step: () => Promise<number>): Promise<number> {
+  // Repeats a step until it does less than `full` (or the bot is stopping); sums what it did.
+  private async inSlices(step: () => Promise<number>, full: number): Promise<number> {
     let total = 0;
     for (;;) {
       const done = await step();
       total += done;
-      if (done < BATCH || this.loop.stopping) return total;
+      if (done < full || this.loop.stopping) return total;
       await nextLoopTurn();
     }
   }

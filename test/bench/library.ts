@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { openDatabase } from '../../src/db/database.js';
-import { formatTags } from '../../src/db/files.js';
+import { formatTags, mergeSearchIndex } from '../../src/db/files.js';
 import { migrations } from '../../src/db/migrations/index.js';
 import { toSearchText } from '../../src/library/normalize.js';
 
@@ -93,8 +93,8 @@ function title(random: () => number): string {
 
 /**
  * Writes `count` generated files into the database at `file` (migrated first), with download
- * counts spread over 0-4999, in one transaction through prepared statements: a million files
- * take well under a minute.
+ * counts spread over 0-4999, in one transaction through prepared statements (a million files
+ * take well under a minute), then merges the search index as the bot's maintenance does.
  */
 async function fillLibrary(file: string, count: number): Promise<void> {
   await (await openDatabase(file)).destroy();
@@ -123,8 +123,11 @@ async function fillLibrary(file: string, count: number): Promise<void> {
       );
     }
   })();
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
   sqlite.close();
+  // As the running bot's maintenance keeps it: the search index merged (maintenance.ts).
+  const db = await openDatabase(file);
+  while (await mergeSearchIndex(db, 1000)) {}
+  await db.destroy();
 }
 
 /**

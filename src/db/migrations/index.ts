@@ -9,6 +9,7 @@ import * as deliveryState from './0007-delivery-state.js';
 import * as libraryScale from './0008-library-scale.js';
 import * as broadcastParseMode from './0010-broadcast-parse-mode.js';
 import * as operations from './0011-operations.js';
+import * as searchMerge from './0012-search-merge.js';
 
 /** Every migration, in order; names sort in the order they run. */
 export const migrations: MigrationProvider = {
@@ -24,6 +25,7 @@ export const migrations: MigrationProvider = {
       '0008-library-scale': libraryScale,
       '0010-broadcast-parse-mode': broadcastParseMode,
       '0011-operations': operations,
+      '0012-search-merge': searchMerge,
     };
   },
 };

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import pino from 'pino';
 import type { Retention } from '../../../src/config.js';
 import {
@@ -21,6 +22,7 @@ import { addJoinRequest, hasJoinRequest } from '../../../src/db/join-requests.js
 import { touchUser } from '../../../src/db/users.js';
 import { libraryStats } from '../../../src/library/catalogue.js';
 import { Maintenance } from '../../../src/library/maintenance.js';
+import { searchFiles } from '../../../src/library/search.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -183,6 +185,27 @@ describe('maintenance', () => {
       left.map((row) => row.message),
       ['new'],
     );
+  });
+
+  it("merges the search index's segments, leaving what searches find unchanged", async () => {
+    // Each upload commits on its own, adding a segment to the index; FTS5 merges four at a time.
+    for (let n = 0; n < 30; n++) {
+      await addFile(db, {
+        file_id: `f${n}`,
+        file_unique_id: `u${n}`,
+        title: `Lesson ${n} ${n % 2 ? 'grammar' : 'vocabulary'}`,
+        type: 'document',
+        size: 1,
+      });
+    }
+    const found = () => searchFiles(db, 'gram less', { pageSize: 50 });
+    const before = await found();
+    assert.equal(before.total, 15);
+
+    assert.ok((await maintenance().runOnce()).searchIndexMerges > 0);
+    assert.equal((await maintenance().runOnce()).searchIndexMerges, 0, 'nothing left to merge');
+    assert.deepEqual(await found(), before);
+    await sql`INSERT INTO files_fts (files_fts) VALUES ('integrity-check')`.execute(db);
   });
 
   it('removes abandoned session files and orphaned temporary files, keeping the rest', async () => {
