@@ -6,7 +6,9 @@
  *   npx tsx test/bench/idle.ts [--seconds 10]
  */
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BotProcess, sleep, startBot } from '../e2e/harness.js';
 import { Emulator } from '../emulator/index.js';
@@ -24,20 +26,23 @@ function rssMb(process: BotProcess): number {
 
 const emu = await Emulator.start();
 const started: BotProcess[] = [];
+const track = (process: BotProcess) => {
+  started.push(process);
+  return process;
+};
+let dataDir: string | undefined;
 try {
   const env = {
     LOG_LEVEL: 'info',
     ADMIN_USERNAME: 'root',
     ADMIN_PASSWORD: 'a long enough password',
   };
-  const bot = await startBot(emu, { env: { ...env, APP_ROLE: 'bot' } });
-  started.push(bot);
-  const api = await startBot(emu, {
-    dataDir: bot.dataDir,
-    env: { ...env, APP_ROLE: 'api' },
-    ready: false,
-  });
-  started.push(api);
+  // Both at once, as PM2 starts them.
+  dataDir = await mkdtemp(join(tmpdir(), 'primelingo-'));
+  const [bot, api] = await Promise.all([
+    startBot(emu, { dataDir, env: { ...env, APP_ROLE: 'bot' } }).then(track),
+    startBot(emu, { dataDir, env: { ...env, APP_ROLE: 'api' }, ready: false }).then(track),
+  ]);
   await api.apiUrl();
   await sleep(seconds * 1000);
   const figures = { botRssMb: rssMb(bot), apiRssMb: rssMb(api) };
@@ -45,7 +50,7 @@ try {
   console.log(`API process:  ${figures.apiRssMb} MB resident, idle ${seconds} s after start`);
   printResult(figures);
 } finally {
-  for (const process of started) await process.stop('SIGTERM');
+  await Promise.all(started.map((process) => process.stop('SIGTERM')));
   await emu.stop();
-  if (started[0]) await rm(started[0].dataDir, { recursive: true, force: true });
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }

@@ -30,7 +30,8 @@ if (!(minutes > 0) || !(thinkSeconds >= 0)) throw new Error('--minutes and --thi
 console.log(`Load: ${users} users for ${minutes} min, think up to ${thinkSeconds} s per action`);
 const report = await runLoad({
   users,
-  rampMs: 10_000,
+  // Users join over 10 s, or a quarter of a shorter run.
+  rampMs: Math.min(10_000, (minutes * 60_000) / 4),
   durationMs: minutes * 60_000,
   thinkMs: thinkSeconds * 1000,
   sampleEveryMs: Math.min(30_000, (minutes * 60_000) / 10),

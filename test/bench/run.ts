@@ -5,7 +5,7 @@
  * line (test/bench/result.ts), so the table measures nothing itself.
  *
  *   npm run bench                # the full sizes (about an hour once the generated libraries exist)
- *   npm run bench -- --quick     # the same table at small sizes, in under two minutes
+ *   npm run bench -- --quick     # the same table at small sizes, in about 75 s
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -22,16 +22,16 @@ type Run = [script: string, ...args: string[]];
 const SEARCH_LARGE = quick ? 20_000 : 1_000_000;
 const RUNS: Run[] = quick
   ? [
-      ['search.ts', '--queries', '100'],
-      ['search.ts', '--files', String(SEARCH_LARGE), '--queries', '100'],
+      ['search.ts', '--queries', '50'],
+      ['search.ts', '--files', String(SEARCH_LARGE), '--queries', '50'],
       ['stats.ts', '--files', '20000', '--downloads', '200000', '--users', '10000'],
       ['retention.ts', '--users', '5000', '--broadcasts', '40'],
       ['processing-memory.ts', '--mb', '50'],
       ['download.ts', '--users', '20', '--rounds', '2'],
-      ['broadcast.ts', '--recipients', '200'],
-      ['throughput.ts', '--updates', '1000'],
-      ['idle.ts', '--seconds', '5'],
-      ['load.ts', '--users', '100', '--minutes', '0.25', '--think', '5'],
+      ['broadcast.ts', '--recipients', '100'],
+      ['throughput.ts', '--updates', '500'],
+      ['idle.ts', '--seconds', '2'],
+      ['load.ts', '--users', '50', '--minutes', '0.1', '--think', '2'],
     ]
   : [
       ['search.ts'],
