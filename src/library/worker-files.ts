@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
  * piscina require()s it first, so tsx compiles it to CommonJS (no top-level await in
  * workers). When the parent runs TypeScript without tsx on its command line (tsx's
  * register() API), the threads get `--import tsx` (resolved from the working directory, the
- * project root under npm and PM2). Verified under `tsx --test` by
- * test/unit/library/pool.test.ts and search-pool.test.ts, and by hand under
- * `node --import tsx` and register().
+ * project root under npm and PM2). Verified by test/unit/library/pool.test.ts and
+ * search-pool.test.ts (compiled under `npm test`, TypeScript under `npx tsx --test`), by the
+ * lifecycle test's `npm start` (its search threads), and by hand under register().
  */
 const EXTENSION = extname(fileURLToPath(import.meta.url));
 const WORKERS = new URL('../../workers/', import.meta.url);
