@@ -4,10 +4,12 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { resolveJwtSecret } from '../../src/api/secret.js';
 import { loadConfig } from '../../src/config.js';
+import { inTree, LOADER } from '../paths.js';
 
-const SECRET_MODULE = new URL('../../src/api/secret.ts', import.meta.url).href;
+const SECRET_MODULE = pathToFileURL(inTree('src/api/secret.ts')).href;
 
 /** Runs resolveJwtSecret in a separate Node process, as a second API process would. */
 function resolveInChild(dataDir: string, at: number): Promise<string> {
@@ -18,7 +20,7 @@ function resolveInChild(dataDir: string, at: number): Promise<string> {
     process.stdout.write(resolveJwtSecret({ dataDir: ${JSON.stringify(dataDir)}, api: {} }));
   `;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code]);
+    const child = spawn(process.execPath, [...LOADER, '--input-type=module', '-e', code]);
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => (out += chunk));

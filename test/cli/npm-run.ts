@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { REPO } from '../paths.js';
 
 export interface ScriptResult {
   code: number | null;
@@ -18,7 +16,7 @@ export function npmRun(
 ): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
-      cwd: ROOT,
+      cwd: REPO,
       env: { ...process.env, BOT_TOKEN: '123456:TEST-token', DATA_DIR: dataDir },
     });
     let stdout = '';

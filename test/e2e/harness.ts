@@ -2,17 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { User } from 'grammy/types';
 import { type App, createApp } from '../../src/app.js';
 import type { MessageLimits } from '../../src/bot/outbox.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type Db, openDatabase } from '../../src/db/database.js';
 import { type CallRecord, Emulator } from '../emulator/index.js';
+import { inTree, LOADER } from '../paths.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'src/main.ts');
-const TSX = import.meta.resolve('tsx');
+const MAIN = inTree('src/main.ts');
 /** A process that exits fails at once; this only bounds one that hangs (a busy machine is slow). */
 const START_TIMEOUT_MS = 60_000;
 
@@ -184,7 +182,7 @@ function botEnvironment(
 /** Starts `src/main.ts` with the emulator's token and API root and a data directory. */
 export async function startBot(emu: Emulator, options: StartOptions = {}): Promise<BotProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'primelingo-')));
-  const child = spawn(process.execPath, ['--import', TSX, ...(options.nodeArgs ?? []), MAIN], {
+  const child = spawn(process.execPath, [...LOADER, ...(options.nodeArgs ?? []), MAIN], {
     // Not the project root: a developer's .env there must not leak into the tests.
     cwd: dataDir,
     env: { PATH: process.env.PATH, ...botEnvironment(emu, dataDir, options.env) },

@@ -5,22 +5,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Emulator } from '../emulator/index.js';
+import { REPO } from '../paths.js';
 import { BotProcess, delivered, eventually, saying, sleep, startBot } from './harness.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * Runs what `npm start` runs, the way a newcomer would, but from a fresh directory with only
  * these variables: nothing of the developer's (.env, data/) can leak in.
  */
 function npmStart(cwd: string, env: Record<string, string>): BotProcess {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
   assert.equal(pkg.scripts.start, 'node --import tsx src/main.ts');
   const child = spawn(
     process.execPath,
-    ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/main.ts')],
+    ['--import', import.meta.resolve('tsx'), join(REPO, 'src/main.ts')],
     {
       cwd,
       env: { PATH: process.env.PATH, ...env },

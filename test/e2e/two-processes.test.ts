@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Db } from '../../src/db/database.js';
 import { Emulator } from '../emulator/index.js';
+import { REPO } from '../paths.js';
 import { apiClient } from './api-client.js';
 import { type BotProcess, eventually, startBot } from './harness.js';
 import { addTestFile, buttonsOf } from './library-helpers.js';
 
-const require = createRequire(import.meta.url);
-const { apps } = require('../../ecosystem.config.cjs') as {
+const require = createRequire(REPO);
+const { apps } = require('./ecosystem.config.cjs') as {
   apps: { name: string; env: Record<string, string> }[];
 };
 const appEnv = (name: string) => apps.find((app) => app.name === name)?.env ?? {};

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
+import { REPO } from '../paths.js';
 
-const require = createRequire(import.meta.url);
-const { apps } = require('../../ecosystem.config.cjs') as { apps: Record<string, unknown>[] };
+const require = createRequire(REPO);
+const { apps } = require('./ecosystem.config.cjs') as { apps: Record<string, unknown>[] };
 const app = (name: string) => {
   const found = apps.find((candidate) => candidate.name === name);
   assert.ok(found, `${name} is defined`);

@@ -4,13 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openDatabase } from '../../../src/db/database.js';
+import { inTree, LOADER } from '../../paths.js';
 
 const run = promisify(execFile);
-const DATABASE = fileURLToPath(new URL('../../../src/db/database.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+const DATABASE = inTree('src/db/database.ts');
 
 describe('openDatabase', () => {
   const dirs: string[] = [];
@@ -23,7 +22,7 @@ describe('openDatabase', () => {
     const script = `import { openDatabase } from ${JSON.stringify(DATABASE)};
       const db = await openDatabase(${JSON.stringify(file)}); await db.destroy();`;
     const processes = Array.from({ length: 6 }, () =>
-      run(process.execPath, ['--import', TSX, '--input-type=module', '-e', script]),
+      run(process.execPath, [...LOADER, '--input-type=module', '-e', script]),
     );
     const outcomes = await Promise.allSettled(processes);
     assert.deepEqual(

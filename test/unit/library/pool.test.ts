@@ -18,6 +18,7 @@ import { workerPath } from '../../../src/library/worker-files.js';
 import type { TelegramImage } from '../../../src/library/worker-messages.js';
 import { Emulator } from '../../emulator/index.js';
 import { inspectJpeg } from '../../emulator/jpeg.js';
+import { COMPILED } from '../../paths.js';
 
 describe('the processing pool', () => {
   let emu: Emulator;
@@ -80,10 +81,10 @@ describe('the processing pool', () => {
       },
     );
 
-  it('loads its TypeScript worker files under tsx', async () => {
+  it('loads its worker files: TypeScript under tsx, JavaScript compiled', async () => {
     for (const name of ['process-file', 'thumbnail'] as const) {
       const path = workerPath(name);
-      assert.match(path, new RegExp(`[\\\\/]workers[\\\\/]${name}\\.ts$`));
+      assert.match(path, new RegExp(`[\\\\/]workers[\\\\/]${name}\\.${COMPILED ? 'js' : 'ts'}$`));
       assert.ok(existsSync(path), path);
     }
     pool = createPool({ maxThreads: 1 });
