@@ -25,12 +25,12 @@ function rssMb(process: BotProcess): number {
 }
 
 const emu = await Emulator.start();
+const dataDir = await mkdtemp(join(tmpdir(), 'primelingo-'));
 const started: BotProcess[] = [];
 const track = (process: BotProcess) => {
   started.push(process);
   return process;
 };
-let dataDir: string | undefined;
 try {
   const env = {
     LOG_LEVEL: 'info',
@@ -38,7 +38,6 @@ try {
     ADMIN_PASSWORD: 'a long enough password',
   };
   // Both at once, as PM2 starts them.
-  dataDir = await mkdtemp(join(tmpdir(), 'primelingo-'));
   const [bot, api] = await Promise.all([
     startBot(emu, { dataDir, env: { ...env, APP_ROLE: 'bot' } }).then(track),
     startBot(emu, { dataDir, env: { ...env, APP_ROLE: 'api' }, ready: false }).then(track),
@@ -52,5 +51,5 @@ try {
 } finally {
   await Promise.all(started.map((process) => process.stop('SIGTERM')));
   await emu.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true });
 }

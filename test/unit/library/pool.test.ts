@@ -18,7 +18,7 @@ import { workerPath } from '../../../src/library/worker-files.js';
 import type { TelegramImage } from '../../../src/library/worker-messages.js';
 import { Emulator } from '../../emulator/index.js';
 import { inspectJpeg } from '../../emulator/jpeg.js';
-import { COMPILED } from '../../paths.js';
+import { inTree } from '../../paths.js';
 
 describe('the processing pool', () => {
   let emu: Emulator;
@@ -84,7 +84,7 @@ describe('the processing pool', () => {
   it('loads its worker files: TypeScript under tsx, JavaScript compiled', async () => {
     for (const name of ['process-file', 'thumbnail'] as const) {
       const path = workerPath(name);
-      assert.match(path, new RegExp(`[\\\\/]workers[\\\\/]${name}\\.${COMPILED ? 'js' : 'ts'}$`));
+      assert.equal(path, inTree(`workers/${name}.ts`));
       assert.ok(existsSync(path), path);
     }
     pool = createPool({ maxThreads: 1 });

@@ -11,7 +11,7 @@ import { addFile, addFiles } from '../../../src/db/files.js';
 import { searchFiles } from '../../../src/library/search.js';
 import { SearchPool, SearchUnavailableError } from '../../../src/library/search-pool.js';
 import { workerExecArgv, workerPath } from '../../../src/library/worker-files.js';
-import { COMPILED } from '../../paths.js';
+import { COMPILED, inTree } from '../../paths.js';
 
 const unavailable = (reason: SearchUnavailableError['reason']) => (error: unknown) =>
   error instanceof SearchUnavailableError && error.reason === reason;
@@ -51,7 +51,7 @@ describe('the search pool', () => {
 
   it('answers from its threads exactly as searchFiles does in this one', async () => {
     const path = workerPath('search');
-    assert.match(path, COMPILED ? /[\\/]workers[\\/]search\.js$/ : /[\\/]workers[\\/]search\.ts$/);
+    assert.equal(path, inTree('workers/search.ts'));
     assert.ok(existsSync(path), path);
     const pool = open();
     await pool.ready();
