@@ -175,6 +175,9 @@ function botEnvironment(
     LOG_LEVEL: 'debug',
     // A free port for the admin API, which `npm start` runs beside the bot.
     API_PORT: '0',
+    // One search thread, not two: four test files share the two cores, and each thread loads
+    // its own modules (a third of a second). The pool's own tests run two, `npm start`'s too.
+    SEARCH_THREADS: '1',
     ...env,
   };
 }
