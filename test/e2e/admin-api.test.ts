@@ -12,7 +12,7 @@ describe('admin API and the running bot', () => {
 
   before(async () => {
     world = await startWorld({
-      env: { ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'a long enough password' },
+      env: { APP_ROLE: 'all', ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'a long enough password' },
     });
     request = await apiClient(await world.bot.apiUrl(), 'root', 'a long enough password');
   });

@@ -19,7 +19,9 @@ describe('backups', () => {
   let db: Db;
   let scratch: string;
   before(async () => {
-    world = await startWorld({ env: { ADMIN_USERNAME: 'root', ADMIN_PASSWORD: PASSWORD } });
+    world = await startWorld({
+      env: { APP_ROLE: 'all', ADMIN_USERNAME: 'root', ADMIN_PASSWORD: PASSWORD },
+    });
     db = await world.db();
     scratch = await mkdtemp(join(tmpdir(), 'backup-test-'));
   });

@@ -48,6 +48,7 @@ export function seedFrom(variable: string): number {
 const ADMIN_ID = 4242;
 const PASSWORD = 'a long enough password';
 const ENV = {
+  APP_ROLE: 'all',
   ADMIN_IDS: String(ADMIN_ID),
   ADMIN_USERNAME: 'root',
   ADMIN_PASSWORD: PASSWORD,

@@ -156,7 +156,12 @@ describe('fuzz: random and malformed input', () => {
   let users: User[];
   before(async () => {
     world = await startWorld({
-      env: { ADMIN_IDS: String(ADMIN_ID), ADMIN_USERNAME: 'root', ADMIN_PASSWORD: PASSWORD },
+      env: {
+        APP_ROLE: 'all',
+        ADMIN_IDS: String(ADMIN_ID),
+        ADMIN_USERNAME: 'root',
+        ADMIN_PASSWORD: PASSWORD,
+      },
       // Garbage is the fault under test: Telegram's flood limits are lifted (the bot still
       // keeps one message a second to a chat, so the garbage comes from many users).
       emulator: { globalRate: null, perChatRate: null },

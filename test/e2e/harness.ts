@@ -47,7 +47,7 @@ export abstract class RunningBot {
     throw new Error(`no output line matched ${pattern}; output:\n${this.output.join('\n')}`);
   }
 
-  /** The admin API's base URL, once it listens (API_PORT is 0 in tests: a free port). */
+  /** The admin API's base URL, once it listens (with APP_ROLE=all or api; on a free port). */
   async apiUrl(timeoutMs?: number): Promise<string> {
     const line = await this.waitForOutput(/"msg":"admin API listening"/, timeoutMs);
     return (JSON.parse(line) as { url: string }).url;
@@ -173,7 +173,10 @@ function botEnvironment(
     TELEGRAM_API_ROOT: emu.apiRoot,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'debug',
-    // A free port for the admin API, which `npm start` runs beside the bot.
+    // The bot alone, as PM2's bot app runs it: the admin API (Fastify, its plugins and their
+    // schemas) would add a second of work to every start. Tests of the API, and of `npm
+    // start`'s one process, ask for APP_ROLE=all; a free port then.
+    APP_ROLE: 'bot',
     API_PORT: '0',
     // One search thread, not two: four test files share the two cores, and each thread loads
     // its own modules (a third of a second). The pool's own tests run two, `npm start`'s too.

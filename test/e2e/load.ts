@@ -102,6 +102,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       dataDir,
       nodeArgs: ['--expose-gc', '--import', PROBE],
       env: {
+        APP_ROLE: 'all',
         PROBE_FILE: probeFile,
         // The production default: errors and warnings are what the run counts.
         LOG_LEVEL: 'info',

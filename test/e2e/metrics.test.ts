@@ -70,6 +70,7 @@ describe('metrics, with the bot and the admin API in one process', () => {
   before(async () => {
     world = await startWorld({
       env: {
+        APP_ROLE: 'all',
         ADMIN_IDS: String(ADMIN),
         ADMIN_USERNAME: 'root',
         ADMIN_PASSWORD: PASSWORD,

@@ -47,6 +47,7 @@ describe('timeouts: Telegram stalls', () => {
     ADMIN_USERNAME: 'root',
     ADMIN_PASSWORD: PASSWORD,
     BOT_API_TIMEOUT_SECONDS: '1',
+    APP_ROLE: 'all',
     FILE_TIMEOUT_SECONDS: '1',
     HEARTBEAT_SECONDS: '0.5',
     SHUTDOWN_TIMEOUT_SECONDS: '4',

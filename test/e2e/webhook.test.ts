@@ -27,6 +27,8 @@ async function freePort(): Promise<number> {
  */
 function webhookEnv(port: number): Record<string, string> {
   return {
+    // With the admin API: webhook mode keeps it on its own port, apart from Telegram's posts.
+    APP_ROLE: 'all',
     BOT_MODE: 'webhook',
     WEBHOOK_URL: `http://127.0.0.1:${port}${HOOK_PATH}`,
     WEBHOOK_SECRET: SECRET,
