@@ -166,6 +166,7 @@ async function bench(run: Run): Promise<{ report: [string, string][]; achieved: 
         BROADCAST_PAID: String(run.paid),
         BROADCAST_PAID_RATE: String(paidRate),
       },
+      asDeployed: true,
     });
     db = await openDatabase(join(bot.dataDir, 'primelingo.sqlite'));
 

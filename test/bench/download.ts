@@ -46,6 +46,7 @@ const world = await startWorld({
   // The production default; the harness waits for the 'bot started' line it logs.
   env: { LOG_LEVEL: 'info' },
   emulator: values.limits ? {} : { globalRate: null, perChatRate: null },
+  asDeployed: true,
 });
 try {
   const { emu } = world;

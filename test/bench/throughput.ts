@@ -65,7 +65,11 @@ async function noop(): Promise<number> {
 }
 
 async function bot(): Promise<number> {
-  const world = await startWorld({ env: { LOG_LEVEL: 'info' }, emulator: NO_LIMITS });
+  const world = await startWorld({
+    env: { LOG_LEVEL: 'info' },
+    emulator: NO_LIMITS,
+    asDeployed: true,
+  });
   try {
     const { emu } = world;
     const db = await world.db();

@@ -26,6 +26,8 @@ export interface CrashOptions {
   /** No new kill once this much time has gone (one kill at least); none by default. */
   budgetMs?: number;
   log?: (line: string) => void;
+  /** With `npm start`'s defaults, not the tests' lean ones (harness.ts): the benchmarks. */
+  asDeployed?: boolean;
 }
 
 /** What the run acknowledged to its users, admin and HTTP client, all found after the kills. */
@@ -78,12 +80,17 @@ class Processes {
     private readonly emu: Emulator,
     readonly dataDir: string,
     readonly deployment: Deployment,
+    private readonly asDeployed?: boolean,
   ) {}
 
   async start(): Promise<void> {
     if (this.deployment === 'one') {
       if (!this.bot) {
-        this.bot = await startBot(this.emu, { dataDir: this.dataDir, env: ENV });
+        this.bot = await startBot(this.emu, {
+          dataDir: this.dataDir,
+          env: ENV,
+          asDeployed: this.asDeployed,
+        });
         this.outputs.push(this.bot.output);
         this.url = await this.bot.apiUrl();
       }
@@ -93,6 +100,7 @@ class Processes {
       this.bot = await startBot(this.emu, {
         dataDir: this.dataDir,
         env: { ...ENV, APP_ROLE: 'bot' },
+        asDeployed: this.asDeployed,
       });
       this.outputs.push(this.bot.output);
     }
@@ -100,6 +108,7 @@ class Processes {
       const api = await startBot(this.emu, {
         dataDir: this.dataDir,
         env: { ...ENV, APP_ROLE: 'api' },
+        asDeployed: this.asDeployed,
         ready: false,
       });
       this.api = api;
@@ -143,7 +152,7 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
   // The crash is the fault under test: Telegram's own flood limits are lifted.
   const emu = await Emulator.start({ globalRate: null, perChatRate: null });
   const dataDir = await mkdtemp(join(tmpdir(), 'primelingo-crash-'));
-  const processes = new Processes(emu, dataDir, deployment);
+  const processes = new Processes(emu, dataDir, deployment, options.asDeployed);
   let db: Db | undefined;
   try {
     await processes.start();
@@ -552,9 +561,9 @@ async function apiCall(
 /**
  * The crash test of one deployment in `npm test`: up to CRASH_KILLS kills (default 3), but no
  * new one after 15 s (one at least): every restart loads the app again, seconds on an idle
- * machine and up to a minute on a crowded one, and a test file has two minutes. The size of a
- * smoke test: `npm run bench` runs 100 kills of each deployment.
- * `npx tsx test/bench/crash.ts` runs the full size. CRASH_SEED replays a run (it is printed).
+ * machine and up to a minute on a crowded one, and a test file has two minutes: a smoke test.
+ * `npx tsx test/bench/crash.ts` (in `npm run bench`) runs the full size, 100 kills of each
+ * deployment. CRASH_SEED replays a run (it is printed).
  */
 export function crashTest(deployment: Deployment): void {
   const kills = Number(process.env.CRASH_KILLS ?? 3);

@@ -17,7 +17,8 @@ const START_TIMEOUT_MS = 60_000;
 /**
  * The bot under test, with what a test reads of it. Two kinds run it:
  * - {@link AppInTest} (`startApp`): `createApp` in the test's own process, as `src/main.ts`
- *   builds it. The default of `startWorld`: it starts in a fraction of a process's time;
+ *   builds it (with the tests' {@link LEAN} settings, as both kinds unless asked otherwise).
+ *   The default of `startWorld`: it starts in a fraction of a process's time;
  * - {@link BotProcess} (`startBot`, `startWorld({ process: true })`): the real `src/main.ts`,
  *   for what only a process shows: signals, exit codes, kill -9, standard output with LOG_FILE,
  *   several processes on one DATA_DIR.
@@ -59,8 +60,8 @@ export abstract class RunningBot {
 }
 
 /**
- * Bot processes still running. A test file that ends early (the runner's --test-timeout sends
- * it SIGTERM) kills them on its way out, or they would outlive it, polling for ever.
+ * Bot processes still running. A test file that ends early (past test/run.ts's timeout, the
+ * runner sends it SIGTERM) kills them on its way out, or they would outlive it, polling for ever.
  */
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -158,30 +159,39 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Node options before the bot's entry point (the load runs preload a probe). */
   nodeArgs?: string[];
+  /** With `npm start`'s defaults instead of the tests' {@link LEAN} ones (the benchmarks). */
+  asDeployed?: boolean;
   /** Wait until the bot reports it started (default true). */
   ready?: boolean;
 }
 
-/** The environment of the bot under test: the emulator, its data, debug logs, a free port. */
+/**
+ * What the bot under test leaves out of `npm start`'s defaults, unless a test asks for it
+ * (APP_ROLE=all, SEARCH_THREADS=2) or runs it {@link StartOptions.asDeployed}: four test files
+ * share two cores, and every start costs what it loads.
+ * - The bot alone, as PM2's bot app runs it: the admin API (Fastify, its plugins and their
+ *   schemas) would add a second and a half of CPU to a test file.
+ * - One search thread: each thread loads its own modules (a third of a second).
+ */
+const LEAN = { APP_ROLE: 'bot', SEARCH_THREADS: '1' };
+
+/**
+ * The environment of the bot under test: the emulator, its data, debug logs, a free port for
+ * the admin API when it runs, and the {@link LEAN} defaults.
+ */
 function botEnvironment(
   emu: Emulator,
   dataDir: string,
-  env: Record<string, string> = {},
+  options: Pick<StartOptions, 'env' | 'asDeployed'>,
 ): Record<string, string> {
   return {
     BOT_TOKEN: emu.token,
     TELEGRAM_API_ROOT: emu.apiRoot,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'debug',
-    // The bot alone, as PM2's bot app runs it: the admin API (Fastify, its plugins and their
-    // schemas) would add a second of work to every start. Tests of the API, and of `npm
-    // start`'s one process, ask for APP_ROLE=all; a free port then.
-    APP_ROLE: 'bot',
     API_PORT: '0',
-    // One search thread, not two: four test files share the two cores, and each thread loads
-    // its own modules (a third of a second). The pool's own tests run two, `npm start`'s too.
-    SEARCH_THREADS: '1',
-    ...env,
+    ...(options.asDeployed ? {} : LEAN),
+    ...options.env,
   };
 }
 
@@ -191,7 +201,7 @@ export async function startBot(emu: Emulator, options: StartOptions = {}): Promi
   const child = spawn(process.execPath, [...LOADER, ...(options.nodeArgs ?? []), MAIN], {
     // Not the project root: a developer's .env there must not leak into the tests.
     cwd: dataDir,
-    env: { PATH: process.env.PATH, ...botEnvironment(emu, dataDir, options.env) },
+    env: { PATH: process.env.PATH, ...botEnvironment(emu, dataDir, options) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const bot = new BotProcess(child, dataDir);
@@ -210,7 +220,7 @@ export async function startApp(
   options: Omit<StartOptions, 'ready'> = {},
 ): Promise<AppInTest> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'primelingo-')));
-  const env = botEnvironment(emu, dataDir, options.env);
+  const env = botEnvironment(emu, dataDir, options);
   // pino's file transport writes standard output from a thread of its own, past the capture.
   if (env.LOG_FILE) throw new Error('LOG_FILE needs a real process: startWorld({ process: true })');
   const bot = new AppInTest(dataDir);
@@ -276,13 +286,19 @@ export interface WorldOptions {
    * default): for what only a process has (see {@link RunningBot}), crash() among them.
    */
   process?: boolean;
+  /** See {@link StartOptions.asDeployed}. */
+  asDeployed?: boolean;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const emu = await Emulator.start(options.emulator ?? {});
   const databases: Db[] = [];
   const start = (dataDir?: string) => {
-    const startOptions = { env: options.env ?? {}, ...(dataDir ? { dataDir } : {}) };
+    const startOptions = {
+      env: options.env ?? {},
+      asDeployed: options.asDeployed,
+      ...(dataDir ? { dataDir } : {}),
+    };
     return options.process ? startBot(emu, startOptions) : startApp(emu, startOptions);
   };
   let bot: RunningBot;
