@@ -22,7 +22,8 @@ describe('the search pool', () => {
   let db: Db;
   const pools: SearchPool[] = [];
   const open = (options: Partial<ConstructorParameters<typeof SearchPool>[0]> = {}) => {
-    const pool = new SearchPool({ file, ...options });
+    // Two threads, SEARCH_THREADS's default.
+    const pool = new SearchPool({ file, threads: 2, ...options });
     pools.push(pool);
     return pool;
   };
