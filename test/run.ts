@@ -26,15 +26,18 @@ const all = readdirSync(import.meta.dirname, { recursive: true, encoding: 'utf8'
   .map((file) => join(import.meta.dirname, file))
   .sort();
 const missing = FIRST.filter((file) => !all.includes(file));
-if (missing.length > 0) throw new Error(`test/run.ts names files that are gone: ${missing}`);
+if (missing.length > 0) {
+  throw new Error(`no compiled test files ${missing} (npm run build:test makes them)`);
+}
 
 run({
   files: [...FIRST, ...all.filter((file) => !FIRST.includes(file))],
   concurrency: 4,
   timeout: 120_000,
 })
-  .on('test:fail', () => {
-    process.exitCode = 1;
+  // As node --test: a failing todo test does not fail the run.
+  .on('test:fail', (event) => {
+    if (!event.todo) process.exitCode = 1;
   })
   .compose(new spec())
   .pipe(process.stdout);
