@@ -43,11 +43,11 @@ describe('timeouts: Telegram stalls', () => {
   let admin: User;
   let api: ApiRequest;
   const env = {
+    APP_ROLE: 'all',
     ADMIN_IDS: String(ADMIN),
     ADMIN_USERNAME: 'root',
     ADMIN_PASSWORD: PASSWORD,
     BOT_API_TIMEOUT_SECONDS: '1',
-    APP_ROLE: 'all',
     FILE_TIMEOUT_SECONDS: '1',
     HEARTBEAT_SECONDS: '0.5',
     SHUTDOWN_TIMEOUT_SECONDS: '4',
