@@ -110,7 +110,13 @@ class MultipartParser {
   }
 
   async abort(): Promise<void> {
-    if (this.sink.kind === 'file') this.sink.stream.destroy();
+    if (this.sink.kind === 'file') {
+      // A stream still opening its file creates it when the open lands: removed before then,
+      // the file would stay. Destroyed, it closes once open.
+      const { stream } = this.sink;
+      stream.destroy();
+      if (!stream.closed) await once(stream, 'close');
+    }
     await Promise.all(this.created.map((path) => rm(path, { force: true })));
   }
 
