@@ -167,13 +167,12 @@ export interface StartOptions {
 
 /**
  * What the bot under test leaves out of `npm start`'s defaults, unless a test asks for it
- * (APP_ROLE=all, SEARCH_THREADS=2) or runs it {@link StartOptions.asDeployed}: four test files
- * share two cores, and every start costs what it loads.
- * - The bot alone, as PM2's bot app runs it: the admin API (Fastify, its plugins and their
- *   schemas) would add a second and a half of CPU to a test file.
- * - One search thread: each thread loads its own modules (a third of a second).
+ * (APP_ROLE=all) or runs it {@link StartOptions.asDeployed}: the bot alone, as PM2's bot app
+ * runs it. Four test files share two cores, and the admin API (Fastify, its plugins and their
+ * schemas) would add a second and a half of CPU to each. Search keeps its two threads: with
+ * one, a burst of searches beside a CPU hog waited past the search timeout.
  */
-const LEAN = { APP_ROLE: 'bot', SEARCH_THREADS: '1' };
+const LEAN = { APP_ROLE: 'bot' };
 
 /**
  * The environment of the bot under test: the emulator, its data, debug logs, a free port for

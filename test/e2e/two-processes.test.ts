@@ -41,14 +41,13 @@ describe('two processes on one DATA_DIR', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'primelingo-pm2-'));
     const starting: Promise<BotProcess>[] = [];
     try {
-      const env = (app: string) => ({ ...appEnv(app), ...ADMIN });
-      const first = startBot(emu, { dataDir, env: env('primelingo-bot'), asDeployed: true });
+      const first = startBot(emu, { dataDir, env: { ...appEnv('primelingo-bot'), ...ADMIN } });
       starting.push(first);
       bot = await first;
       // Both API instances start together: one first superadmin, one shared JWT secret.
       for (const _ of [0, 1]) {
         starting.push(
-          startBot(emu, { dataDir, env: env('primelingo-api'), asDeployed: true, ready: false }),
+          startBot(emu, { dataDir, env: { ...appEnv('primelingo-api'), ...ADMIN }, ready: false }),
         );
       }
       apis.push(...(await Promise.all(starting.slice(1))));
