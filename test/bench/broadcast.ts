@@ -165,8 +165,9 @@ async function bench(run: Run): Promise<{ report: [string, string][]; achieved: 
         BROADCAST_RATE: String(rate),
         BROADCAST_PAID: String(run.paid),
         BROADCAST_PAID_RATE: String(paidRate),
+        // As `npm start` runs it, with the admin API.
+        APP_ROLE: 'all',
       },
-      asDeployed: true,
     });
     db = await openDatabase(join(bot.dataDir, 'primelingo.sqlite'));
 

@@ -18,7 +18,6 @@ for (const deployment of deployments) {
     kills: Number(values.kills),
     seed,
     log: (line) => console.log(`  ${line}`),
-    asDeployed: true,
   });
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log(`crash (${deployment}): ${JSON.stringify(report)} in ${seconds} s`);

@@ -43,10 +43,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 const world = await startWorld({
-  // The production default; the harness waits for the 'bot started' line it logs.
-  env: { LOG_LEVEL: 'info' },
+  // The production defaults (the admin API beside the bot, as `npm start`); the harness waits
+  // for the 'bot started' line it logs.
+  env: { LOG_LEVEL: 'info', APP_ROLE: 'all' },
   emulator: values.limits ? {} : { globalRate: null, perChatRate: null },
-  asDeployed: true,
 });
 try {
   const { emu } = world;

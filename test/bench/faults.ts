@@ -24,6 +24,6 @@ if (!(Number.isInteger(audience) && audience > users))
   throw new Error('--audience wants more than --users');
 if (!(stormSeconds >= 1)) throw new Error('--storm wants seconds');
 
-const figures = await faultRun({ users, audience, stormSeconds, asDeployed: true });
+const figures = await faultRun({ users, audience, stormSeconds });
 console.log(`fault run: ${users} users, ${audience} recipients, a ${stormSeconds} s 429 storm`);
 console.log(JSON.stringify(figures, null, 2));

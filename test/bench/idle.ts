@@ -39,11 +39,10 @@ try {
   };
   // Both at once, as PM2 starts them.
   const [bot, api] = await Promise.all([
-    startBot(emu, { dataDir, env: { ...env, APP_ROLE: 'bot' }, asDeployed: true }).then(track),
+    startBot(emu, { dataDir, env: { ...env, APP_ROLE: 'bot' } }).then(track),
     startBot(emu, {
       dataDir,
       env: { ...env, APP_ROLE: 'api' },
-      asDeployed: true,
       ready: false,
     }).then(track),
   ]);

@@ -37,7 +37,6 @@ const report = await runLoad({
   sampleEveryMs: Math.min(30_000, (minutes * 60_000) / 10),
   stepTimeoutMs: 5 * 60_000,
   progress: console.log,
-  asDeployed: true,
 });
 
 // Memory from the first sample after the first minute (or a tenth of the run), when every

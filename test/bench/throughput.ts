@@ -65,10 +65,10 @@ async function noop(): Promise<number> {
 }
 
 async function bot(): Promise<number> {
+  // As `npm start` runs it, with the admin API.
   const world = await startWorld({
-    env: { LOG_LEVEL: 'info' },
+    env: { LOG_LEVEL: 'info', APP_ROLE: 'all' },
     emulator: NO_LIMITS,
-    asDeployed: true,
   });
   try {
     const { emu } = world;

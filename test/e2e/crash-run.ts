@@ -26,8 +26,6 @@ export interface CrashOptions {
   /** No new kill once this much time has gone (one kill at least); none by default. */
   budgetMs?: number;
   log?: (line: string) => void;
-  /** With `npm start`'s defaults, not the tests' lean ones (harness.ts): the benchmarks. */
-  asDeployed?: boolean;
 }
 
 /** What the run acknowledged to its users, admin and HTTP client, all found after the kills. */
@@ -80,17 +78,12 @@ class Processes {
     private readonly emu: Emulator,
     readonly dataDir: string,
     readonly deployment: Deployment,
-    private readonly asDeployed?: boolean,
   ) {}
 
   async start(): Promise<void> {
     if (this.deployment === 'one') {
       if (!this.bot) {
-        this.bot = await startBot(this.emu, {
-          dataDir: this.dataDir,
-          env: ENV,
-          asDeployed: this.asDeployed,
-        });
+        this.bot = await startBot(this.emu, { dataDir: this.dataDir, env: ENV });
         this.outputs.push(this.bot.output);
         this.url = await this.bot.apiUrl();
       }
@@ -100,7 +93,6 @@ class Processes {
       this.bot = await startBot(this.emu, {
         dataDir: this.dataDir,
         env: { ...ENV, APP_ROLE: 'bot' },
-        asDeployed: this.asDeployed,
       });
       this.outputs.push(this.bot.output);
     }
@@ -108,7 +100,6 @@ class Processes {
       const api = await startBot(this.emu, {
         dataDir: this.dataDir,
         env: { ...ENV, APP_ROLE: 'api' },
-        asDeployed: this.asDeployed,
         ready: false,
       });
       this.api = api;
@@ -152,7 +143,7 @@ export async function runCrashes(options: CrashOptions): Promise<CrashReport> {
   // The crash is the fault under test: Telegram's own flood limits are lifted.
   const emu = await Emulator.start({ globalRate: null, perChatRate: null });
   const dataDir = await mkdtemp(join(tmpdir(), 'primelingo-crash-'));
-  const processes = new Processes(emu, dataDir, deployment, options.asDeployed);
+  const processes = new Processes(emu, dataDir, deployment);
   let db: Db | undefined;
   try {
     await processes.start();

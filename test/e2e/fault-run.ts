@@ -22,8 +22,6 @@ export interface FaultRunOptions {
   audience: number;
   /** The 429 storm: every call answers 429 with the seconds left as retry_after. */
   stormSeconds: number;
-  /** With `npm start`'s defaults, not the tests' lean ones (harness.ts): the benchmarks. */
-  asDeployed?: boolean;
 }
 
 /** What the emulator saw during the run, and the broadcast's outcome. */
@@ -54,7 +52,6 @@ export async function faultRun(options: FaultRunOptions): Promise<FaultRunFigure
       BROADCAST_RATE: '10',
     },
     emulator: { perChatBurst: 10 },
-    asDeployed: options.asDeployed,
   });
   try {
     const db = await world.db();

@@ -17,8 +17,7 @@ const START_TIMEOUT_MS = 60_000;
 /**
  * The bot under test, with what a test reads of it. Two kinds run it:
  * - {@link AppInTest} (`startApp`): `createApp` in the test's own process, as `src/main.ts`
- *   builds it (with the tests' {@link LEAN} settings, as both kinds unless asked otherwise).
- *   The default of `startWorld`: it starts in a fraction of a process's time;
+ *   builds it. The default of `startWorld`: it starts in a fraction of a process's time;
  * - {@link BotProcess} (`startBot`, `startWorld({ process: true })`): the real `src/main.ts`,
  *   for what only a process shows: signals, exit codes, kill -9, standard output with LOG_FILE,
  *   several processes on one DATA_DIR.
@@ -159,38 +158,28 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Node options before the bot's entry point (the load runs preload a probe). */
   nodeArgs?: string[];
-  /** With `npm start`'s defaults instead of the tests' {@link LEAN} ones (the benchmarks). */
-  asDeployed?: boolean;
   /** Wait until the bot reports it started (default true). */
   ready?: boolean;
 }
 
-/**
- * What the bot under test leaves out of `npm start`'s defaults, unless a test asks for it
- * (APP_ROLE=all) or runs it {@link StartOptions.asDeployed}: the bot alone, as PM2's bot app
- * runs it. Four test files share two cores, and the admin API (Fastify, its plugins and their
- * schemas) would add a second and a half of CPU to each. Search keeps its two threads: with
- * one, a burst of searches beside a CPU hog waited past the search timeout.
- */
-const LEAN = { APP_ROLE: 'bot' };
-
-/**
- * The environment of the bot under test: the emulator, its data, debug logs, a free port for
- * the admin API when it runs, and the {@link LEAN} defaults.
- */
+/** The environment of the bot under test: the emulator, its data, debug logs, a free port. */
 function botEnvironment(
   emu: Emulator,
   dataDir: string,
-  options: Pick<StartOptions, 'env' | 'asDeployed'>,
+  env: Record<string, string> = {},
 ): Record<string, string> {
   return {
     BOT_TOKEN: emu.token,
     TELEGRAM_API_ROOT: emu.apiRoot,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'debug',
+    // The bot alone, as PM2's bot app runs it, unless the test asks for the admin API beside
+    // it (APP_ROLE=all, as `npm start`): building the API (Fastify, its plugins and their
+    // schemas) costs a second and a half of CPU, and four test files share two cores.
+    APP_ROLE: 'bot',
+    // A free port for the admin API when it runs.
     API_PORT: '0',
-    ...(options.asDeployed ? {} : LEAN),
-    ...options.env,
+    ...env,
   };
 }
 
@@ -200,7 +189,7 @@ export async function startBot(emu: Emulator, options: StartOptions = {}): Promi
   const child = spawn(process.execPath, [...LOADER, ...(options.nodeArgs ?? []), MAIN], {
     // Not the project root: a developer's .env there must not leak into the tests.
     cwd: dataDir,
-    env: { PATH: process.env.PATH, ...botEnvironment(emu, dataDir, options) },
+    env: { PATH: process.env.PATH, ...botEnvironment(emu, dataDir, options.env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const bot = new BotProcess(child, dataDir);
@@ -219,7 +208,7 @@ export async function startApp(
   options: Omit<StartOptions, 'ready'> = {},
 ): Promise<AppInTest> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'primelingo-')));
-  const env = botEnvironment(emu, dataDir, options);
+  const env = botEnvironment(emu, dataDir, options.env);
   // pino's file transport writes standard output from a thread of its own, past the capture.
   if (env.LOG_FILE) throw new Error('LOG_FILE needs a real process: startWorld({ process: true })');
   const bot = new AppInTest(dataDir);
@@ -285,19 +274,13 @@ export interface WorldOptions {
    * default): for what only a process has (see {@link RunningBot}), crash() among them.
    */
   process?: boolean;
-  /** See {@link StartOptions.asDeployed}. */
-  asDeployed?: boolean;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const emu = await Emulator.start(options.emulator ?? {});
   const databases: Db[] = [];
   const start = (dataDir?: string) => {
-    const startOptions = {
-      env: options.env ?? {},
-      asDeployed: options.asDeployed,
-      ...(dataDir ? { dataDir } : {}),
-    };
+    const startOptions = { env: options.env ?? {}, ...(dataDir ? { dataDir } : {}) };
     return options.process ? startBot(emu, startOptions) : startApp(emu, startOptions);
   };
   let bot: RunningBot;

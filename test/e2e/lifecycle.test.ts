@@ -105,8 +105,9 @@ describe('process lifecycle', () => {
   });
 
   it('on SIGINT with a handler stuck on a call never answered, gives it up halfway and exits 0 in time', async () => {
-    // As deployed: PM2 stops with SIGINT, and the admin API's close is inside the deadline too.
-    const bot = await startBot(emu, { env: { SHUTDOWN_TIMEOUT_SECONDS: '2' }, asDeployed: true });
+    // With the admin API, as `npm start`: PM2 stops with SIGINT, and the API's close is inside
+    // the deadline too.
+    const bot = await startBot(emu, { env: { SHUTDOWN_TIMEOUT_SECONDS: '2', APP_ROLE: 'all' } });
     try {
       const user = emu.user({ first_name: 'Stuck', language_code: 'en' });
       emu.hang('sendMessage');

@@ -42,8 +42,6 @@ export interface LoadOptions {
   files?: number;
   /** Progress lines (the benchmark prints them; the test does not). */
   progress?: (line: string) => void;
-  /** With `npm start`'s defaults, not the tests' lean ones (harness.ts): the benchmarks. */
-  asDeployed?: boolean;
 }
 
 export interface BroadcastCounts {
@@ -102,7 +100,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const admin = emu.user({ first_name: 'Admin', language_code: 'en', started: true });
     bot = await startBot(emu, {
       dataDir,
-      asDeployed: options.asDeployed,
       nodeArgs: ['--expose-gc', '--import', PROBE],
       env: {
         APP_ROLE: 'all',

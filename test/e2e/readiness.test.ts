@@ -13,7 +13,7 @@ describe('GET /health/ready, one process (npm start)', () => {
   let world: World;
   let api: string;
   before(async () => {
-    world = await startWorld({ env: FAST, asDeployed: true });
+    world = await startWorld({ env: { ...FAST, APP_ROLE: 'all' } });
     api = await world.bot.apiUrl();
   });
   after(() => world.close());
