@@ -101,7 +101,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const searches = new SearchPool({
     file: databaseFile(config),
-    threads: config.searchThreads,
     onError: (error) => logger.error({ err: error }, 'search thread error'),
   });
   const shared: Shared = {

@@ -176,12 +176,6 @@ const schema = z
       .min(0.1, 'must be at least 0.1')
       .max(3600, 'must be at most 3600')
       .default(60),
-    SEARCH_THREADS: z.coerce
-      .number({ message: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(64, 'must be at most 64')
-      .default(2),
     HEARTBEAT_SECONDS: z.coerce
       .number({ message: 'must be a number of seconds' })
       .min(0.1, 'must be at least 0.1')
@@ -285,8 +279,6 @@ export interface Config {
   apiTimeoutMs: number;
   /** A file transfer's allowance before its size is counted (see transferTimeoutMs). */
   fileTimeoutMs: number;
-  /** Threads that search, each with its own read-only connection. */
-  searchThreads: number;
   /** How often the bot writes its heartbeat; readiness windows derive from it. */
   heartbeatMs: number;
   /**
@@ -403,7 +395,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     apiTimeoutMs: e.BOT_API_TIMEOUT_SECONDS * 1000,
     fileTimeoutMs: e.FILE_TIMEOUT_SECONDS * 1000,
-    searchThreads: e.SEARCH_THREADS,
     heartbeatMs: e.HEARTBEAT_SECONDS * 1000,
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT, token: e.METRICS_TOKEN },
     backup: {

@@ -10,8 +10,8 @@ export type Search = (query: string, options?: SearchOptions) => Promise<SearchR
 export interface SearchPoolOptions {
   /** The database file, already made by openDatabase; each thread opens it read-only. */
   file: string;
-  /** Threads, each with its own connection (SEARCH_THREADS). */
-  threads: number;
+  /** Threads, each with its own connection. Default 2. */
+  threads?: number;
   /** A search still unanswered this long after it was asked, queued or running, is given up. Default 2000. */
   timeoutMs?: number;
   /** Searches that may wait for a thread; beyond, a search is refused as 'busy'. Default 1000. */
@@ -49,13 +49,14 @@ export class SearchPool {
   private closed = false;
 
   constructor(options: SearchPoolOptions) {
+    const threads = options.threads ?? 2;
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.maxQueue = options.maxQueue ?? 1000;
     this.piscina = new Piscina({
       filename: workerPath('search'),
       // Threads live as long as the pool, each keeping its connection and warm page cache.
-      minThreads: options.threads,
-      maxThreads: options.threads,
+      minThreads: threads,
+      maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,
       closeTimeout: this.timeoutMs,
       // Past its time a search is given up and its thread replaced, so a reader waiting for
@@ -77,7 +78,7 @@ export class SearchPool {
     // Loading a thread takes a second or more under tsx: searches asked meanwhile wait for
     // it before their time starts, rather than spend it waiting.
     this.loaded = Promise.all(
-      Array.from({ length: options.threads }, () => this.piscina.run(null, { name: 'loaded' })),
+      Array.from({ length: threads }, () => this.piscina.run(null, { name: 'loaded' })),
     ).then(() => undefined);
     // Reported by ready() and by every search.
     this.loaded.catch(() => undefined);

@@ -99,12 +99,7 @@ const dir = mkdtempSync(join(tmpdir(), 'primelingo-bench-'));
 const file = join(dir, 'bench.sqlite');
 copyFileSync(source, file);
 const db = await openDatabase(file);
-// Two threads, SEARCH_THREADS's default.
-const pool = new SearchPool({
-  file,
-  threads: 2,
-  onError: (error) => console.error('search thread:', error),
-});
+const pool = new SearchPool({ file, onError: (error) => console.error('search thread:', error) });
 // The work of a search, measured in this thread on a connection like the threads' own.
 const reader = openReadOnlyDatabase(file, 5000);
 try {

@@ -220,16 +220,6 @@ describe('loadConfig', () => {
     );
   });
 
-  it('reads the number of search threads', () => {
-    assert.equal(loadConfig(base).searchThreads, 2);
-    assert.equal(loadConfig({ ...base, SEARCH_THREADS: '4' }).searchThreads, 4);
-    assert.equal(failure({ ...base, SEARCH_THREADS: '0' }), 'SEARCH_THREADS must be at least 1');
-    assert.equal(
-      failure({ ...base, SEARCH_THREADS: '1.5' }),
-      'SEARCH_THREADS must be a whole number',
-    );
-  });
-
   it('reads the heartbeat and backup settings: BACKUP_EVERY_HOURS needs BACKUP_DIR', () => {
     assert.deepEqual(loadConfig(base).backup, { dir: undefined, everyMs: 0, keep: 7 });
     assert.equal(loadConfig(base).heartbeatMs, 5000);

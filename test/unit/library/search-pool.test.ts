@@ -22,8 +22,7 @@ describe('the search pool', () => {
   let db: Db;
   const pools: SearchPool[] = [];
   const open = (options: Partial<ConstructorParameters<typeof SearchPool>[0]> = {}) => {
-    // Two threads, SEARCH_THREADS's default.
-    const pool = new SearchPool({ file, threads: 2, ...options });
+    const pool = new SearchPool({ file, ...options });
     pools.push(pool);
     return pool;
   };
